@@ -1,0 +1,1 @@
+//! Float forward pass (being written).

@@ -1,0 +1,18 @@
+//! `hls4ml-codegen`: the one source of truth of hls4ml for Rust.
+//!
+//! It reads a model+board TOML ([`config`]), imports the Keras or ONNX model it names ([`import`])
+//! into the typed IR ([`ir`]), resolves every layer's precisions ([`precision`]), and runs the float
+//! reference forward pass ([`float`]). The macro, the build API and the command line all go through
+//! [`Project::load`], so they can never disagree.
+#![warn(missing_docs)]
+
+pub mod config;
+pub mod diag;
+pub mod float;
+pub mod import;
+pub mod ir;
+pub mod precision;
+mod project;
+
+pub use diag::{Diagnostic, Error, Result};
+pub use project::Project;

@@ -1,0 +1,1 @@
+//! Precision resolution (being written).

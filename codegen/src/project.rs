@@ -1,0 +1,2 @@
+/// A loaded project (being written).
+pub struct Project;

@@ -1,0 +1,1 @@
+//! `hls4ml::accelerator!` (being written).
