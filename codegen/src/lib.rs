@@ -14,5 +14,5 @@ pub mod ir;
 pub mod precision;
 mod project;
 
-pub use diag::{Diagnostic, Error, Result};
+pub use diag::{Diagnostic, Error, Result, Severity};
 pub use project::Project;

@@ -1,0 +1,67 @@
+//! `hls4ml predict`: run a model over an `.npy` of inputs.
+
+use crate::args::{Args, CliError};
+use hls4ml_runtime::npy;
+
+/// Runs the chosen engine over every sample and writes the outputs.
+pub fn run(args: &Args) -> Result<(), CliError> {
+    let input = args.require("input")?;
+    let output = args.require("output")?;
+    let engine = args.get("engine").unwrap_or("float");
+    if engine != "float" {
+        return Err(CliError::Usage(format!("unknown engine `{engine}`; available: float")));
+    }
+    let p = args.project()?;
+    let g = &p.graph;
+    let x = npy::read_f32(input).map_err(|e| CliError::Failed(format!("error: {e}")))?;
+    let n_in = g.input().output_size();
+    let sample_shape = &x.shape[1.min(x.shape.len())..];
+    if x.shape.len() < 2 || (sample_shape != g.input_shape() && sample_shape.iter().product::<usize>() != n_in) || x.row_len() != n_in {
+        return Err(CliError::Failed(format!(
+            "error: {input} has shape {:?}; the model takes (samples, {}) arrays",
+            x.shape,
+            g.input_shape().iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", ")
+        )));
+    }
+    let start = std::time::Instant::now();
+    let y = hls4ml_codegen::float::forward_batch(g, &x.data);
+    let secs = start.elapsed().as_secs_f64();
+    let n_out = g.output().output_size();
+    let rows = x.rows();
+    npy::write_f32(output, &[rows, n_out], &y).map_err(|e| CliError::Failed(format!("error: {e}")))?;
+    eprintln!("{engine}: {rows} samples in {secs:.3} s ({:.0} samples/s) → {output}", rows as f64 / secs.max(1e-9));
+    if let Some(reference) = args.get("reference") {
+        let r = npy::read_f32(reference).map_err(|e| CliError::Failed(format!("error: {e}")))?;
+        if r.data.len() != y.len() {
+            return Err(CliError::Failed(format!(
+                "error: reference {reference} has shape {:?}; the outputs are ({rows}, {n_out})",
+                r.shape
+            )));
+        }
+        let acc = accuracy(&y, &r.data, n_out);
+        println!(
+            "against {reference}: max abs error {:.3e}, mean abs error {:.3e}, argmax agreement {:.2}% ({} of {rows})",
+            acc.max_abs, acc.mean_abs, 100.0 * acc.agree as f64 / rows as f64, acc.agree
+        );
+    }
+    Ok(())
+}
+
+/// Errors and argmax agreement of outputs against a reference.
+pub struct Accuracy {
+    /// Largest absolute difference.
+    pub max_abs: f64,
+    /// Mean absolute difference.
+    pub mean_abs: f64,
+    /// Samples whose largest output is at the same index.
+    pub agree: usize,
+}
+
+/// Compares `y` with `reference`, both `samples × n_out`.
+pub fn accuracy(y: &[f32], reference: &[f32], n_out: usize) -> Accuracy {
+    let diffs = y.iter().zip(reference).map(|(a, b)| (a - b).abs() as f64);
+    let (max_abs, sum) = diffs.fold((0f64, 0f64), |(m, s), d| (m.max(d), s + d));
+    let argmax = |v: &[f32]| v.iter().enumerate().fold(0, |best, (i, &x)| if x > v[best] { i } else { best });
+    let agree = y.chunks(n_out).zip(reference.chunks(n_out)).filter(|(a, b)| argmax(a) == argmax(b)).count();
+    Accuracy { max_abs, mean_abs: sum / y.len().max(1) as f64, agree }
+}
