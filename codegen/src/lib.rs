@@ -8,6 +8,7 @@
 
 pub mod config;
 pub mod diag;
+pub mod driver;
 pub mod float;
 pub mod import;
 pub mod ir;

@@ -1,1 +1,25 @@
-//! `hls4ml::accelerator!` (being written).
+//! `hls4ml::accelerator!("model.toml")`: a thin shim over `hls4ml-codegen`.
+//!
+//! The path is relative to the crate's `CARGO_MANIFEST_DIR`. The macro loads the project exactly as
+//! the build API and the command line do ([`hls4ml_codegen::Project::load`]) and expands to a
+//! module named after the model with its `Input` and `Output` array types; an error in the TOML or
+//! the model becomes a compile error on the path literal, with the TOML line shown.
+
+use proc_macro::TokenStream;
+use std::path::PathBuf;
+use syn::{parse_macro_input, LitStr};
+
+/// Expands to `pub mod <model name> { pub type Input = [..]; pub type Output = [..]; … }`.
+#[proc_macro]
+pub fn accelerator(input: TokenStream) -> TokenStream {
+    let lit = parse_macro_input!(input as LitStr);
+    let dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_default();
+    let path = dir.join(lit.value());
+    match hls4ml_codegen::Project::load(&path) {
+        Ok(project) => {
+            let files: Vec<String> = project.files_read.iter().map(|p| p.display().to_string()).collect();
+            hls4ml_codegen::driver::module_tokens(&project, &files).into()
+        }
+        Err(e) => syn::Error::new(lit.span(), e.render()).to_compile_error().into(),
+    }
+}
