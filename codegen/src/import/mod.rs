@@ -68,6 +68,7 @@ pub const SUPPORTED_ONNX_OPS: &[&str] = &[
     "Dropout",
     "Identity",
     "Pad",
+    "Constant",
 ];
 
 /// The Keras activation names accepted in `activation=` and `Activation` layers.

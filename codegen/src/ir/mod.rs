@@ -8,7 +8,7 @@ mod layer;
 mod shape;
 mod tensor;
 
-pub use layer::{Activation, LayerKind, Padding, PoolOp};
+pub use layer::{Activation, LayerKind, Padding, PoolOp, SELU_ALPHA, SELU_SCALE};
 pub use shape::infer_shape;
 pub use tensor::Tensor;
 

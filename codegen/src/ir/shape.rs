@@ -3,11 +3,11 @@
 use super::{LayerKind, Padding};
 
 fn spatial_out(n: usize, k: usize, stride: usize, dilation: usize, pad: (usize, usize)) -> Result<usize, String> {
-    let span = dilation * (k - 1) + 1;
-    let padded = n + pad.0 + pad.1;
     if k == 0 || stride == 0 || dilation == 0 {
         return Err("kernel, stride and dilation must be at least 1".into());
     }
+    let span = dilation * (k - 1) + 1;
+    let padded = n + pad.0 + pad.1;
     if padded < span {
         return Err(format!("a window of {span} does not fit an input of {n} (padded to {padded})"));
     }
