@@ -38,12 +38,21 @@ impl Args {
                     None => (key, None),
                 };
                 if !allowed.contains(&key) {
-                    let list = if allowed.is_empty() { "none".to_string() } else { allowed.iter().map(|k| format!("--{k}")).collect::<Vec<_>>().join(", ") };
-                    return Err(CliError::Usage(format!("unknown option `--{key}`; this command takes: {list}")));
+                    let list = if allowed.is_empty() {
+                        "none".to_string()
+                    } else {
+                        allowed.iter().map(|k| format!("--{k}")).collect::<Vec<_>>().join(", ")
+                    };
+                    return Err(CliError::Usage(format!(
+                        "unknown option `--{key}`; this command takes: {list}"
+                    )));
                 }
                 let value = match inline {
                     Some(v) => v,
-                    None => it.next().cloned().ok_or_else(|| CliError::Usage(format!("`--{key}` needs a value")))?,
+                    None => it
+                        .next()
+                        .cloned()
+                        .ok_or_else(|| CliError::Usage(format!("`--{key}` needs a value")))?,
                 };
                 options.insert(key.to_string(), value);
             } else if toml.is_none() {
@@ -63,7 +72,8 @@ impl Args {
 
     /// A required option's value.
     pub fn require(&self, key: &str) -> Result<&str, CliError> {
-        self.get(key).ok_or_else(|| CliError::Usage(format!("`--{key}` is required")))
+        self.get(key)
+            .ok_or_else(|| CliError::Usage(format!("`--{key}` is required")))
     }
 
     /// Loads the project and prints its warnings to stderr.

@@ -21,7 +21,12 @@ pub fn render(p: &hls4ml_codegen::Project) -> String {
     let b = &c.board;
     let mut out = String::new();
     let bus = |t: &BusType| t.to_string();
-    let _ = writeln!(out, "model      {} ({})", c.model.name, c.model.source.files()[0].display());
+    let _ = writeln!(
+        out,
+        "model      {} ({})",
+        c.model.name,
+        c.model.source.files()[0].display()
+    );
     let _ = writeln!(
         out,
         "board      {} ({}, part {}), {} interface, {} in / {} out, {} ns clock",
@@ -33,11 +38,21 @@ pub fn render(p: &hls4ml_codegen::Project) -> String {
         bus(&b.output_type),
         b.clock_period
     );
-    let precision = c.hls.precision.map_or_else(|| "default (accuracy-keeping)".to_string(), |t| t.to_string());
+    let precision = c
+        .hls
+        .precision
+        .map_or_else(|| "default (accuracy-keeping)".to_string(), |t| t.to_string());
     let _ = writeln!(out, "precision  {precision}");
     let g = &p.graph;
-    let _ = writeln!(out, "input      {:?}   output {:?}\n", g.input_shape(), g.output_shape());
-    let headers = ["layer", "type", "output", "result", "weight", "bias", "accum", "table", "reuse", "strategy", "params", "mults"];
+    let _ = writeln!(
+        out,
+        "input      {:?}   output {:?}\n",
+        g.input_shape(),
+        g.output_shape()
+    );
+    let headers = [
+        "layer", "type", "output", "result", "weight", "bias", "accum", "table", "reuse", "strategy", "params", "mults",
+    ];
     let mut rows: Vec<[String; 12]> = vec![];
     let mut total_mults = 0;
     for (id, l) in g.layers.iter().enumerate() {
@@ -52,7 +67,8 @@ pub fn render(p: &hls4ml_codegen::Project) -> String {
             opt(cfg.weight),
             opt(cfg.bias),
             opt(cfg.accum),
-            cfg.table.map_or_else(|| "-".into(), |t| format!("{t}×{}", cfg.table_size)),
+            cfg.table
+                .map_or_else(|| "-".into(), |t| format!("{t}×{}", cfg.table_size)),
             cfg.reuse_factor.to_string(),
             format!("{:?}", cfg.strategy).to_lowercase(),
             l.kind.parameter_count().to_string(),
@@ -60,15 +76,35 @@ pub fn render(p: &hls4ml_codegen::Project) -> String {
         ]);
     }
     let widths: Vec<usize> = (0..headers.len())
-        .map(|i| rows.iter().map(|r| r[i].chars().count()).chain([headers[i].len()]).max().unwrap_or(0))
+        .map(|i| {
+            rows.iter()
+                .map(|r| r[i].chars().count())
+                .chain([headers[i].len()])
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     let line = |cells: Vec<&str>| -> String {
-        cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect::<Vec<_>>().join("  ").trim_end().to_string() + "\n"
+        cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+            + "\n"
     };
     out.push_str(&line(headers.to_vec()));
     for r in &rows {
         out.push_str(&line(r.iter().map(String::as_str).collect()));
     }
-    let _ = writeln!(out, "\n{} layers, {} parameters, {} multiplications per inference", g.layers.len(), g.parameter_count(), total_mults);
+    let _ = writeln!(
+        out,
+        "\n{} layers, {} parameters, {} multiplications per inference",
+        g.layers.len(),
+        g.parameter_count(),
+        total_mults
+    );
     out
 }

@@ -40,8 +40,12 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Some("inspect") => args::Args::parse(&argv[1..], &[]).and_then(|a| inspect::run(&a)),
-        Some("predict") => args::Args::parse(&argv[1..], &["input", "output", "engine", "reference"]).and_then(|a| predict::run(&a)),
-        Some(other) => Err(args::CliError::Usage(format!("unknown command `{other}`; the commands are: inspect, predict"))),
+        Some("predict") => {
+            args::Args::parse(&argv[1..], &["input", "output", "engine", "reference"]).and_then(|a| predict::run(&a))
+        }
+        Some(other) => Err(args::CliError::Usage(format!(
+            "unknown command `{other}`; the commands are: inspect, predict"
+        ))),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -16,11 +16,18 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     let x = npy::read_f32(input).map_err(|e| CliError::Failed(format!("error: {e}")))?;
     let n_in = g.input().output_size();
     let sample_shape = &x.shape[1.min(x.shape.len())..];
-    if x.shape.len() < 2 || (sample_shape != g.input_shape() && sample_shape.iter().product::<usize>() != n_in) || x.row_len() != n_in {
+    if x.shape.len() < 2
+        || (sample_shape != g.input_shape() && sample_shape.iter().product::<usize>() != n_in)
+        || x.row_len() != n_in
+    {
         return Err(CliError::Failed(format!(
             "error: {input} has shape {:?}; the model takes (samples, {}) arrays",
             x.shape,
-            g.input_shape().iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", ")
+            g.input_shape()
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
         )));
     }
     let start = std::time::Instant::now();
@@ -29,7 +36,10 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     let n_out = g.output().output_size();
     let rows = x.rows();
     npy::write_f32(output, &[rows, n_out], &y).map_err(|e| CliError::Failed(format!("error: {e}")))?;
-    eprintln!("{engine}: {rows} samples in {secs:.3} s ({:.0} samples/s) → {output}", rows as f64 / secs.max(1e-9));
+    eprintln!(
+        "{engine}: {rows} samples in {secs:.3} s ({:.0} samples/s) → {output}",
+        rows as f64 / secs.max(1e-9)
+    );
     if let Some(reference) = args.get("reference") {
         let r = npy::read_f32(reference).map_err(|e| CliError::Failed(format!("error: {e}")))?;
         if r.data.len() != y.len() {
@@ -41,7 +51,10 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         let acc = accuracy(&y, &r.data, n_out);
         println!(
             "against {reference}: max abs error {:.3e}, mean abs error {:.3e}, argmax agreement {:.2}% ({} of {rows})",
-            acc.max_abs, acc.mean_abs, 100.0 * acc.agree as f64 / rows as f64, acc.agree
+            acc.max_abs,
+            acc.mean_abs,
+            100.0 * acc.agree as f64 / rows as f64,
+            acc.agree
         );
     }
     Ok(())
@@ -61,7 +74,19 @@ pub struct Accuracy {
 pub fn accuracy(y: &[f32], reference: &[f32], n_out: usize) -> Accuracy {
     let diffs = y.iter().zip(reference).map(|(a, b)| (a - b).abs() as f64);
     let (max_abs, sum) = diffs.fold((0f64, 0f64), |(m, s), d| (m.max(d), s + d));
-    let argmax = |v: &[f32]| v.iter().enumerate().fold(0, |best, (i, &x)| if x > v[best] { i } else { best });
-    let agree = y.chunks(n_out).zip(reference.chunks(n_out)).filter(|(a, b)| argmax(a) == argmax(b)).count();
-    Accuracy { max_abs, mean_abs: sum / y.len().max(1) as f64, agree }
+    let argmax = |v: &[f32]| {
+        v.iter()
+            .enumerate()
+            .fold(0, |best, (i, &x)| if x > v[best] { i } else { best })
+    };
+    let agree = y
+        .chunks(n_out)
+        .zip(reference.chunks(n_out))
+        .filter(|(a, b)| argmax(a) == argmax(b))
+        .count();
+    Accuracy {
+        max_abs,
+        mean_abs: sum / y.len().max(1) as f64,
+        agree,
+    }
 }

@@ -18,7 +18,10 @@ pub struct SourceFile {
 impl SourceFile {
     /// A source file from its path and text.
     pub fn new(path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> Self {
-        SourceFile { path: path.into(), text: text.into() }
+        SourceFile {
+            path: path.into(),
+            text: text.into(),
+        }
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -100,7 +103,13 @@ impl Diagnostic {
                 };
                 out.push_str(&format!("{:gutter$} |\n", ""));
                 out.push_str(&format!("{line} | {text}\n"));
-                out.push_str(&format!("{:gutter$} | {:pad$}{}\n", "", "", "^".repeat(end_in_line), pad = col - 1));
+                out.push_str(&format!(
+                    "{:gutter$} | {:pad$}{}\n",
+                    "",
+                    "",
+                    "^".repeat(end_in_line),
+                    pad = col - 1
+                ));
             }
         }
         for h in &self.help {
@@ -186,7 +195,11 @@ impl Error {
 
     /// All diagnostics rendered with their source lines.
     pub fn render(&self) -> String {
-        self.diagnostics.iter().map(Diagnostic::render).collect::<Vec<_>>().join("\n")
+        self.diagnostics
+            .iter()
+            .map(Diagnostic::render)
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     /// Merges several errors into one (each phase reports all it found, then stops).
@@ -206,7 +219,13 @@ impl std::error::Error for Error {}
 
 /// A warning found while generating (kept beside the result, not failing it).
 pub fn warning(message: impl Into<String>) -> Diagnostic {
-    Diagnostic { severity: Severity::Warning, message: message.into(), file: None, span: None, help: vec![] }
+    Diagnostic {
+        severity: Severity::Warning,
+        message: message.into(),
+        file: None,
+        span: None,
+        help: vec![],
+    }
 }
 
 /// The candidate closest to `word` by edit distance, when close enough to be a plausible typo.
@@ -261,7 +280,10 @@ mod tests {
 
     #[test]
     fn suggests_close_names_only() {
-        assert_eq!(did_you_mean("presicion", ["precision", "reuse_factor"]), Some("precision"));
+        assert_eq!(
+            did_you_mean("presicion", ["precision", "reuse_factor"]),
+            Some("precision")
+        );
         assert_eq!(did_you_mean("zzz", ["precision", "reuse_factor"]), None);
         assert_eq!(did_you_mean("hsl", ["model", "board", "hls"]), Some("hls"));
     }

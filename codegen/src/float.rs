@@ -17,7 +17,10 @@ pub fn forward(graph: &Graph, input: &[f32]) -> Vec<f32> {
 /// sample after sample.
 pub fn forward_batch(graph: &Graph, input: &[f32]) -> Vec<f32> {
     let n_in = graph.input().output_size();
-    assert!(n_in > 0 && input.len() % n_in == 0, "batch length is not a multiple of the input size");
+    assert!(
+        n_in > 0 && input.len() % n_in == 0,
+        "batch length is not a multiple of the input size"
+    );
     input.chunks(n_in).flat_map(|x| forward(graph, x)).collect()
 }
 
@@ -44,7 +47,14 @@ pub fn forward_all(graph: &Graph, input: &[f32]) -> Vec<Vec<f32>> {
     outs
 }
 
-fn eval(kind: &LayerKind, ins: &[&[f32]], in_shape: &[usize], out_shape: &[usize], graph: &Graph, input_ids: &[usize]) -> Vec<f32> {
+fn eval(
+    kind: &LayerKind,
+    ins: &[&[f32]],
+    in_shape: &[usize],
+    out_shape: &[usize],
+    graph: &Graph,
+    input_ids: &[usize],
+) -> Vec<f32> {
     let x = ins[0];
     match kind {
         LayerKind::Input => unreachable!("handled by the caller"),
@@ -62,19 +72,48 @@ fn eval(kind: &LayerKind, ins: &[&[f32]], in_shape: &[usize], out_shape: &[usize
             }
             y
         }
-        LayerKind::Conv { kernel, bias, strides, dilation, padding } => {
+        LayerKind::Conv {
+            kernel,
+            bias,
+            strides,
+            dilation,
+            padding,
+        } => {
             let dims = kernel.shape.len() - 2;
             let (c_in, c_out) = (kernel.shape[dims], kernel.shape[dims + 1]);
             // Treat 1-D as 2-D with a height of one.
             let (ih, iw, kh, kw, sh, sw, dh, dw, ph, pw) = if dims == 1 {
-                (1, in_shape[0], 1, kernel.shape[0], 1, strides[0], 1, dilation[0], 0, padding[0].0)
+                (
+                    1,
+                    in_shape[0],
+                    1,
+                    kernel.shape[0],
+                    1,
+                    strides[0],
+                    1,
+                    dilation[0],
+                    0,
+                    padding[0].0,
+                )
             } else {
                 (
-                    in_shape[0], in_shape[1], kernel.shape[0], kernel.shape[1], strides[0], strides[1],
-                    dilation[0], dilation[1], padding[0].0, padding[1].0,
+                    in_shape[0],
+                    in_shape[1],
+                    kernel.shape[0],
+                    kernel.shape[1],
+                    strides[0],
+                    strides[1],
+                    dilation[0],
+                    dilation[1],
+                    padding[0].0,
+                    padding[1].0,
                 )
             };
-            let (oh, ow) = if dims == 1 { (1, out_shape[0]) } else { (out_shape[0], out_shape[1]) };
+            let (oh, ow) = if dims == 1 {
+                (1, out_shape[0])
+            } else {
+                (out_shape[0], out_shape[1])
+            };
             let mut y = vec![0f32; oh * ow * c_out];
             for oy in 0..oh {
                 for ox in 0..ow {
@@ -103,15 +142,34 @@ fn eval(kind: &LayerKind, ins: &[&[f32]], in_shape: &[usize], out_shape: &[usize
             }
             y
         }
-        LayerKind::Pool { op, pool, strides, padding, count_include_pad } => {
+        LayerKind::Pool {
+            op,
+            pool,
+            strides,
+            padding,
+            count_include_pad,
+        } => {
             let dims = pool.len();
             let c = in_shape[dims];
             let (ih, iw, kh, kw, sh, sw, ph, pw) = if dims == 1 {
                 (1, in_shape[0], 1, pool[0], 1, strides[0], 0, padding[0].0)
             } else {
-                (in_shape[0], in_shape[1], pool[0], pool[1], strides[0], strides[1], padding[0].0, padding[1].0)
+                (
+                    in_shape[0],
+                    in_shape[1],
+                    pool[0],
+                    pool[1],
+                    strides[0],
+                    strides[1],
+                    padding[0].0,
+                    padding[1].0,
+                )
             };
-            let (oh, ow) = if dims == 1 { (1, out_shape[0]) } else { (out_shape[0], out_shape[1]) };
+            let (oh, ow) = if dims == 1 {
+                (1, out_shape[0])
+            } else {
+                (out_shape[0], out_shape[1])
+            };
             let mut y = vec![0f32; oh * ow * c];
             for oy in 0..oh {
                 for ox in 0..ow {
@@ -176,7 +234,10 @@ fn eval(kind: &LayerKind, ins: &[&[f32]], in_shape: &[usize], out_shape: &[usize
         }
         LayerKind::Flatten | LayerKind::Reshape { .. } => x.to_vec(),
         LayerKind::Transpose { perm } => {
-            let t = crate::ir::Tensor { shape: in_shape.to_vec(), data: x.to_vec() };
+            let t = crate::ir::Tensor {
+                shape: in_shape.to_vec(),
+                data: x.to_vec(),
+            };
             t.permuted(perm).data
         }
         LayerKind::ZeroPad { padding } => {
@@ -198,7 +259,9 @@ fn eval(kind: &LayerKind, ins: &[&[f32]], in_shape: &[usize], out_shape: &[usize
             }
             y
         }
-        LayerKind::Add => (0..x.len()).map(|i| ins.iter().map(|v| v[i] as f64).sum::<f64>() as f32).collect(),
+        LayerKind::Add => (0..x.len())
+            .map(|i| ins.iter().map(|v| v[i] as f64).sum::<f64>() as f32)
+            .collect(),
         LayerKind::Concat { axis } => {
             // Copy, for each index of the axes before `axis`, each input's contiguous block.
             let outer: usize = out_shape[..*axis].iter().product();

@@ -123,7 +123,11 @@ pub fn resolve(
 /// The error for an override naming a layer the model does not have, with a suggestion.
 pub(crate) fn unknown_layer(graph: &Graph, o: &LayerOverride, src: &Arc<SourceFile>) -> Error {
     let names: Vec<&str> = graph.layers.iter().map(|l| l.name.as_str()).collect();
-    let e = Error::at(src, o.name_span.clone(), format!("the model has no layer named `{}`", o.name));
+    let e = Error::at(
+        src,
+        o.name_span.clone(),
+        format!("the model has no layer named `{}`", o.name),
+    );
     match did_you_mean(&o.name, names.iter().copied()) {
         Some(best) => e.help(format!("did you mean `{best}`?")),
         None => e.help(format!("the layers are: {}", names.join(", "))),
@@ -132,8 +136,18 @@ pub(crate) fn unknown_layer(graph: &Graph, o: &LayerOverride, src: &Arc<SourceFi
 
 fn check_applies(kind: &LayerKind, o: &LayerOverride, src: &Arc<SourceFile>) -> Vec<Error> {
     let class = kind.class_name();
-    let has_weights = matches!(kind, LayerKind::Dense { .. } | LayerKind::Conv { .. } | LayerKind::BatchNorm { .. });
-    let has_accum = has_weights || matches!(kind, LayerKind::Pool { op: PoolOp::Average, .. } | LayerKind::GlobalPool { op: PoolOp::Average });
+    let has_weights = matches!(
+        kind,
+        LayerKind::Dense { .. } | LayerKind::Conv { .. } | LayerKind::BatchNorm { .. }
+    );
+    let has_accum = has_weights
+        || matches!(
+            kind,
+            LayerKind::Pool {
+                op: PoolOp::Average,
+                ..
+            } | LayerKind::GlobalPool { op: PoolOp::Average }
+        );
     let has_table = matches!(kind, LayerKind::Softmax) || matches!(kind, LayerKind::Activation(a) if a.uses_table());
     let is_softmax = matches!(kind, LayerKind::Softmax);
     let checks = [
@@ -147,9 +161,11 @@ fn check_applies(kind: &LayerKind, o: &LayerOverride, src: &Arc<SourceFile>) -> 
     checks
         .iter()
         .filter_map(|(span, ok, what)| match (span, ok) {
-            (Some(span), false) => {
-                Some(Error::at(src, span.clone(), format!("layer `{}` ({class}) has no {what}", o.name)))
-            }
+            (Some(span), false) => Some(Error::at(
+                src,
+                span.clone(),
+                format!("layer `{}` ({class}) has no {what}", o.name),
+            )),
             _ => None,
         })
         .collect()
@@ -164,10 +180,21 @@ fn spec(s: Option<PrecisionSpec>, auto: impl FnOnce() -> FixedType, default: Fix
 }
 
 fn weight_default(t: &Tensor, model: Option<FixedType>) -> FixedType {
-    model.unwrap_or_else(|| rnd_sat(FixedType::fixed(DEFAULT_WIDTH, int_bits_for(t.max_abs() as f64, DEFAULT_WIDTH))))
+    model.unwrap_or_else(|| {
+        rnd_sat(FixedType::fixed(
+            DEFAULT_WIDTH,
+            int_bits_for(t.max_abs() as f64, DEFAULT_WIDTH),
+        ))
+    })
 }
 
-fn resolve_layer(graph: &Graph, id: LayerId, hls: &HlsConfig, o: Option<&LayerOverride>, ranges: Option<&Ranges>) -> LayerConfig {
+fn resolve_layer(
+    graph: &Graph,
+    id: LayerId,
+    hls: &HlsConfig,
+    o: Option<&LayerOverride>,
+    ranges: Option<&Ranges>,
+) -> LayerConfig {
     let layer = &graph.layers[id];
     let model = hls.precision;
     let input_type = layer.inputs.first().map(|&i| graph.layers[i].config.result);
@@ -221,14 +248,23 @@ fn resolve_layer(graph: &Graph, id: LayerId, hls: &HlsConfig, o: Option<&LayerOv
         LayerKind::Add => model.unwrap_or_else(computed_result),
         LayerKind::Concat { .. } => model.unwrap_or_else(|| {
             let types: Vec<FixedType> = layer.inputs.iter().map(|&i| graph.layers[i].config.result).collect();
-            let int = types.iter().map(|t| t.int_bits + i32::from(!t.signed)).max().unwrap_or(6);
+            let int = types
+                .iter()
+                .map(|t| t.int_bits + i32::from(!t.signed))
+                .max()
+                .unwrap_or(6);
             rnd_sat(FixedType::fixed(DEFAULT_WIDTH, int))
         }),
         // Layers that only move or select values keep their input's type.
         _ => model.unwrap_or(x),
     };
     cfg.result = spec(ov(|o| o.result), || x, default_result);
-    if let LayerKind::Pool { op: PoolOp::Average, pool, .. } = &layer.kind {
+    if let LayerKind::Pool {
+        op: PoolOp::Average,
+        pool,
+        ..
+    } = &layer.kind
+    {
         let n: usize = pool.iter().product();
         let exact = FixedType::fixed(x.width + ceil_log2(n) as u32, x.int_bits + ceil_log2(n));
         cfg.accum = Some(spec(ov(|o| o.accum), || exact, model.unwrap_or(exact)));
@@ -241,7 +277,11 @@ fn resolve_layer(graph: &Graph, id: LayerId, hls: &HlsConfig, o: Option<&LayerOv
     }
     match &layer.kind {
         LayerKind::Softmax => {
-            cfg.table = Some(spec(ov(|o| o.table), default_softmax_table_type, default_softmax_table_type()));
+            cfg.table = Some(spec(
+                ov(|o| o.table),
+                default_softmax_table_type,
+                default_softmax_table_type(),
+            ));
         }
         LayerKind::Activation(a) if a.uses_table() => {
             cfg.table = Some(spec(ov(|o| o.table), default_table_type, default_table_type()));
@@ -265,7 +305,11 @@ fn check_fit(graph: &Graph, id: LayerId) -> Vec<Diagnostic> {
         let (lo, hi) = (ty.min_value(), ty.max_value());
         let over = t.data.iter().filter(|&&v| (v as f64) < lo || (v as f64) > hi).count();
         if over > 0 {
-            let effect = if ty.overflow == Overflow::Wrap { "wrap around" } else { "saturate" };
+            let effect = if ty.overflow == Overflow::Wrap {
+                "wrap around"
+            } else {
+                "saturate"
+            };
             out.push(warning(format!(
                 "layer `{}`: {over} of {} {what} lie outside {ty}'s range [{lo}, {hi}] (largest |value| {}); they will {effect}",
                 layer.name,
@@ -274,7 +318,11 @@ fn check_fit(graph: &Graph, id: LayerId) -> Vec<Diagnostic> {
             )));
         }
         let half_lsb = ty.lsb() / 2.0;
-        let zeroed = t.data.iter().filter(|&&v| v != 0.0 && (v.abs() as f64) < half_lsb).count();
+        let zeroed = t
+            .data
+            .iter()
+            .filter(|&&v| v != 0.0 && (v.abs() as f64) < half_lsb)
+            .count();
         if zeroed * 10 > t.len() {
             out.push(warning(format!(
                 "layer `{}`: {zeroed} of {} {what} are smaller than half an LSB of {ty} ({}) and become zero",

@@ -70,7 +70,12 @@ impl Project {
         };
         let overrides: Vec<_> = config.layers.iter().filter(|o| !o.skip).cloned().collect();
         let warnings = precision::resolve(&mut graph, &config.hls, &overrides, ranges.as_ref(), &config.source)?;
-        Ok(Project { config, graph, warnings, files_read })
+        Ok(Project {
+            config,
+            graph,
+            warnings,
+            files_read,
+        })
     }
 
     /// The model name (C++ top function, Rust module).
@@ -88,10 +93,25 @@ fn apply_skips(config: &Config, graph: &mut Graph) -> Result<()> {
         let is_output = id == graph.layers.len() - 1;
         let span = o.spans.skip.clone().unwrap_or(o.name_span.clone());
         if !matches!(graph.layers[id].kind, LayerKind::Softmax) {
-            return Err(Error::at(&config.source, span, format!("only a softmax can be skipped; `{}` is a {}", o.name, graph.layers[id].kind.class_name())));
+            return Err(Error::at(
+                &config.source,
+                span,
+                format!(
+                    "only a softmax can be skipped; `{}` is a {}",
+                    o.name,
+                    graph.layers[id].kind.class_name()
+                ),
+            ));
         }
         if !is_output {
-            return Err(Error::at(&config.source, span, format!("softmax `{}` is not the model's output; only the output softmax can be skipped", o.name)));
+            return Err(Error::at(
+                &config.source,
+                span,
+                format!(
+                    "softmax `{}` is not the model's output; only the output softmax can be skipped",
+                    o.name
+                ),
+            ));
         }
         graph.bypass(id);
     }

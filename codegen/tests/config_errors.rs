@@ -58,13 +58,29 @@ fn toml_syntax_error_shows_file_line_col_and_the_text() {
 #[test]
 fn missing_model_file_points_at_its_line() {
     let r = config_error(&GOOD.replace("jet_tagger.keras", "nope.keras"));
-    assert_has(&r, &["model file not found", "nope.keras", "test.toml:4:9", "relative to the directory"]);
+    assert_has(
+        &r,
+        &[
+            "model file not found",
+            "nope.keras",
+            "test.toml:4:9",
+            "relative to the directory",
+        ],
+    );
 }
 
 #[test]
 fn unknown_board_lists_the_six_and_suggests() {
     let r = config_error(&GOOD.replace("pynq-z2", "pynq-z3"));
-    assert_has(&r, &["unknown board `pynq-z3`", "pynq-z2, zcu102, alveo-u50, alveo-u200, alveo-u250, alveo-u280", "did you mean `pynq-z2`?", "test.toml:7:8"]);
+    assert_has(
+        &r,
+        &[
+            "unknown board `pynq-z3`",
+            "pynq-z2, zcu102, alveo-u50, alveo-u200, alveo-u250, alveo-u280",
+            "did you mean `pynq-z2`?",
+            "test.toml:7:8",
+        ],
+    );
 }
 
 #[test]
@@ -76,7 +92,14 @@ fn unknown_board_far_from_any_name_explains_custom_boards() {
 #[test]
 fn part_contradicting_the_board_is_an_error() {
     let r = config_error(&format!("{GOOD}part = \"xc7z010clg400-1\"\n"));
-    assert_has(&r, &["part `xc7z010clg400-1` contradicts board `pynq-z2`", "xc7z020clg400-1", "test.toml:8:8"]);
+    assert_has(
+        &r,
+        &[
+            "part `xc7z010clg400-1` contradicts board `pynq-z2`",
+            "xc7z020clg400-1",
+            "test.toml:8:8",
+        ],
+    );
 }
 
 #[test]
@@ -88,7 +111,14 @@ fn part_in_the_report_spelling_is_the_same_part() {
 #[test]
 fn unknown_key_suggests_the_right_one() {
     let r = config_error(&format!("{GOOD}\n[hls]\npresicion = \"ap_fixed<16,6>\"\n"));
-    assert_has(&r, &["unknown field `presicion`", "did you mean `precision`?", "test.toml:10:1"]);
+    assert_has(
+        &r,
+        &[
+            "unknown field `presicion`",
+            "did you mean `precision`?",
+            "test.toml:10:1",
+        ],
+    );
 }
 
 #[test]
@@ -100,7 +130,15 @@ fn unknown_section_is_an_error() {
 #[test]
 fn bad_precision_string_explains_the_syntax() {
     let r = config_error(&format!("{GOOD}\n[hls]\nprecision = \"ap_fixed<16>\"\n"));
-    assert_has(&r, &["bad precision", "2 to 5 parameters", "ap_fixed<16,6>", "test.toml:10:13"]);
+    assert_has(
+        &r,
+        &[
+            "bad precision",
+            "2 to 5 parameters",
+            "ap_fixed<16,6>",
+            "test.toml:10:13",
+        ],
+    );
     let r = config_error(&format!("{GOOD}\n[layers.fc1]\nweight = \"ap_fixed<8,3,AP_ROUND>\"\n"));
     assert_has(&r, &["unknown quantization mode `AP_ROUND`", "AP_RND_CONV"]);
 }
@@ -125,14 +163,24 @@ fn keras_json_without_weights_says_what_to_add() {
 
 #[test]
 fn both_keras_and_onnx_is_an_error() {
-    let r = config_error(&GOOD.replace("keras = \"jet_tagger.keras\"", "keras = \"jet_tagger.keras\"\nonnx = \"jet_tagger.onnx\""));
+    let r = config_error(&GOOD.replace(
+        "keras = \"jet_tagger.keras\"",
+        "keras = \"jet_tagger.keras\"\nonnx = \"jet_tagger.onnx\"",
+    ));
     assert_has(&r, &["both a Keras and an ONNX model"]);
 }
 
 #[test]
 fn unknown_interface_suggests() {
     let r = config_error(&format!("{GOOD}interface = \"axi_steam\"\n"));
-    assert_has(&r, &["unknown interface `axi_steam`", "axi_stream, axi_lite, axi_master", "did you mean `axi_stream`?"]);
+    assert_has(
+        &r,
+        &[
+            "unknown interface `axi_steam`",
+            "axi_stream, axi_lite, axi_master",
+            "did you mean `axi_stream`?",
+        ],
+    );
 }
 
 #[test]
@@ -149,7 +197,10 @@ fn custom_board_needs_part_and_board_part() {
 
 #[test]
 fn custom_alveo_board_needs_a_platform() {
-    let base = GOOD.replace("name = \"pynq-z2\"", "name = \"alveo-v70\"\nfamily = \"alveo\"\npart = \"xcv70-x\"");
+    let base = GOOD.replace(
+        "name = \"pynq-z2\"",
+        "name = \"alveo-v70\"\nfamily = \"alveo\"\npart = \"xcv70-x\"",
+    );
     assert_has(&config_error(&base), &["needs its `platform`"]);
 }
 
@@ -173,7 +224,9 @@ fn bad_bus_type_is_rejected() {
 
 #[test]
 fn several_errors_are_reported_together() {
-    let r = config_error(&format!("{GOOD}interface = \"axi_x\"\n\n[hls]\nio_type = \"io_serial\"\n"));
+    let r = config_error(&format!(
+        "{GOOD}interface = \"axi_x\"\n\n[hls]\nio_type = \"io_serial\"\n"
+    ));
     assert_has(&r, &["unknown interface `axi_x`", "unknown io_type `io_serial`"]);
 }
 
@@ -197,7 +250,9 @@ fn only_the_output_softmax_can_be_skipped() {
 
 #[test]
 fn calibration_of_the_wrong_shape_is_rejected() {
-    let Some(m) = common::shared_model("KERAS_conv2d_model") else { return };
+    let Some(m) = common::shared_model("KERAS_conv2d_model") else {
+        return;
+    };
     let x = m.join("X.npy");
     let r = project_error(&format!("{GOOD}\n[hls]\ncalibration = \"{}\"\n", x.display()));
     assert_has(&r, &["calibration inputs have shape [1000, 8, 8, 1]", "[16]"]);

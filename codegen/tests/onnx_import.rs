@@ -1182,14 +1182,6 @@ fn selu_with_other_constants_and_softmax_over_the_batch_are_errors() {
 // ---------------------------------------------------------------------------------------------
 // Mutated files never panic.
 
-/// Mutants per seed file: `default`, or `HLS4ML_FUZZ_CASES` for a longer run.
-fn mutant_count(default: u64) -> u64 {
-    std::env::var("HLS4ML_FUZZ_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 const REAL_FILES: [(&str, &str); 5] = [
     ("three_layer_keras", "three_layer_keras.onnx"),
     ("conv2d_small_keras", "conv2d_small_keras.onnx"),
@@ -1265,7 +1257,7 @@ fn mutated_real_files_never_panic() {
         let Some(bytes) = real_bytes(folder, file) else {
             return;
         };
-        for i in 0..mutant_count(400) {
+        for i in 0..common::fuzz_cases(400) {
             let seed = ((k as u64) << 32) ^ (i + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
             let mutant = mutate(&bytes, &mut Rng(seed | 1));
             match std::panic::catch_unwind(|| import_bytes(&mutant).is_ok()) {
@@ -1443,7 +1435,7 @@ fn structurally_mutated_models_never_panic() {
     let mut failures = Vec::new();
     let (mut ok, mut err) = (0, 0);
     for (k, (name, m)) in seeds.iter().enumerate() {
-        for i in 0..mutant_count(300) {
+        for i in 0..common::fuzz_cases(300) {
             let seed = (((k as u64) << 32) ^ (i + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15)) | 1;
             let bytes = mutate_model(m, &mut Rng(seed)).encode_to_vec();
             match std::panic::catch_unwind(|| import_bytes(&bytes).is_ok()) {

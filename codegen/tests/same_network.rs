@@ -11,7 +11,10 @@ fn weights(g: &Graph) -> Vec<(Vec<usize>, Vec<f32>)> {
         .iter()
         .flat_map(|l| match &l.kind {
             LayerKind::Dense { kernel, bias } | LayerKind::Conv { kernel, bias, .. } => {
-                vec![(kernel.shape.clone(), kernel.data.clone()), (bias.shape.clone(), bias.data.clone())]
+                vec![
+                    (kernel.shape.clone(), kernel.data.clone()),
+                    (bias.shape.clone(), bias.data.clone()),
+                ]
             }
             _ => vec![],
         })
@@ -20,14 +23,21 @@ fn weights(g: &Graph) -> Vec<(Vec<usize>, Vec<f32>)> {
 
 #[test]
 fn keras_h5_and_onnx_give_the_same_ir_and_outputs() {
-    let Some(dir) = common::shared_model("jet_tagger") else { return };
+    let Some(dir) = common::shared_model("jet_tagger") else {
+        return;
+    };
     let keras = import::keras(&dir.join("jet_tagger.keras"), None).unwrap();
     let h5 = import::keras(&dir.join("jet_tagger.h5"), None).unwrap();
     let onnx = import::onnx(&dir.join("jet_tagger.onnx")).unwrap();
     assert_eq!(keras, h5, ".keras and .h5 must give identical graphs, names included");
 
     // ONNX names its nodes its own way: compare everything but the names.
-    let kinds = |g: &Graph| g.layers.iter().map(|l| (l.kind.class_name(), l.shape.clone())).collect::<Vec<_>>();
+    let kinds = |g: &Graph| {
+        g.layers
+            .iter()
+            .map(|l| (l.kind.class_name(), l.shape.clone()))
+            .collect::<Vec<_>>()
+    };
     assert_eq!(kinds(&keras), kinds(&onnx));
     let (wk, wo) = (weights(&keras), weights(&onnx));
     assert_eq!(wk.len(), wo.len());

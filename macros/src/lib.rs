@@ -13,7 +13,9 @@ use syn::{parse_macro_input, LitStr};
 #[proc_macro]
 pub fn accelerator(input: TokenStream) -> TokenStream {
     let lit = parse_macro_input!(input as LitStr);
-    let dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_default();
+    let dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_default();
     let path = dir.join(lit.value());
     match hls4ml_codegen::Project::load(&path) {
         Ok(project) => {

@@ -48,7 +48,9 @@ impl fmt::Display for NpyError {
 impl std::error::Error for NpyError {}
 
 fn err(message: impl Into<String>) -> NpyError {
-    NpyError { message: message.into() }
+    NpyError {
+        message: message.into(),
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -88,7 +90,10 @@ pub fn read_f64(path: impl AsRef<Path>) -> Result<Array<f64>, NpyError> {
 /// Reads a `.npy` file into `f32` elements, whatever its numeric dtype.
 pub fn read_f32(path: impl AsRef<Path>) -> Result<Array<f32>, NpyError> {
     let a = read_f64(path)?;
-    Ok(Array { shape: a.shape, data: a.data.into_iter().map(|v| v as f32).collect() })
+    Ok(Array {
+        shape: a.shape,
+        data: a.data.into_iter().map(|v| v as f32).collect(),
+    })
 }
 
 /// Parses the bytes of a `.npy` file into `f64` elements.
@@ -103,7 +108,10 @@ pub fn parse_f64(bytes: &[u8]) -> Result<Array<f64>, NpyError> {
             if bytes.len() < 12 {
                 return Err(err("truncated .npy header"));
             }
-            (u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize, 12)
+            (
+                u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize,
+                12,
+            )
         }
         v => return Err(err(format!("unsupported .npy format version {v}"))),
     };
@@ -136,7 +144,9 @@ pub fn parse_f64(bytes: &[u8]) -> Result<Array<f64>, NpyError> {
         other => return Err(err(format!("unsupported .npy dtype '{other}' (numeric dtypes only)"))),
     };
     if fortran.trim() == "True" {
-        return Err(err("Fortran-ordered .npy arrays are not supported; save with np.ascontiguousarray"));
+        return Err(err(
+            "Fortran-ordered .npy arrays are not supported; save with np.ascontiguousarray",
+        ));
     }
     let shape = parse_shape(shape_text)?;
     let count = shape
@@ -215,7 +225,11 @@ fn parse_shape(text: &str) -> Result<Vec<usize>, NpyError> {
         .split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(|s| s.trim_end_matches('L').parse::<usize>().map_err(|_| err(format!("bad .npy shape {text}"))))
+        .map(|s| {
+            s.trim_end_matches('L')
+                .parse::<usize>()
+                .map_err(|_| err(format!("bad .npy shape {text}")))
+        })
         .collect()
 }
 

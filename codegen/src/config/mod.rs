@@ -264,8 +264,16 @@ impl Config {
         let src = Arc::new(SourceFile::new(path, text));
         let raw: RawConfig = toml::from_str(text).map_err(|e| toml_error(&src, &e))?;
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let dir = if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir };
-        let v = Validator { src: src.clone(), dir: dir.clone(), errors: vec![] };
+        let dir = if dir.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            dir
+        };
+        let v = Validator {
+            src: src.clone(),
+            dir: dir.clone(),
+            errors: vec![],
+        };
         v.run(raw)
     }
 }
@@ -314,7 +322,11 @@ impl Validator {
         let names: Vec<&str> = choices.iter().map(|(w, _)| *w).collect();
         let mut e = self.error(
             value.span(),
-            format!("unknown {what} `{}`; expected one of: {}", value.get_ref(), names.join(", ")),
+            format!(
+                "unknown {what} `{}`; expected one of: {}",
+                value.get_ref(),
+                names.join(", ")
+            ),
         );
         if let Some(best) = did_you_mean(value.get_ref(), names.iter().copied()) {
             e = e.help(format!("did you mean `{best}`?"));
@@ -382,7 +394,11 @@ impl Validator {
             Some(h) => self.hls(h.get_ref()),
             None => self.hls(&RawHls::default()),
         };
-        let layers: Vec<LayerOverride> = raw.layers.iter().filter_map(|(k, v)| self.layer(k, v.get_ref())).collect();
+        let layers: Vec<LayerOverride> = raw
+            .layers
+            .iter()
+            .filter_map(|(k, v)| self.layer(k, v.get_ref()))
+            .collect();
         if let Some(e) = Error::combine(std::mem::take(&mut self.errors)) {
             return Err(e);
         }
@@ -423,7 +439,10 @@ impl Validator {
                     self.push(e);
                 }
                 Some((
-                    ModelSource::Keras { path: self.path(k), weights: m.weights.as_ref().map(|w| self.path(w)) },
+                    ModelSource::Keras {
+                        path: self.path(k),
+                        weights: m.weights.as_ref().map(|w| self.path(w)),
+                    },
                     k.span(),
                 ))
             }
@@ -459,7 +478,12 @@ impl Validator {
                 self.push(e);
             }
         }
-        Some(ModelConfig { name: name.clone(), name_span: m.name.span(), source, path_span })
+        Some(ModelConfig {
+            name: name.clone(),
+            name_span: m.name.span(),
+            source,
+            path_span,
+        })
     }
 
     fn board(&mut self, raw: &Spanned<RawBoard>) -> Option<BoardConfig> {
@@ -494,7 +518,10 @@ impl Validator {
                 }
                 if let Some(p) = &b.platform {
                     if known.family != Family::Alveo {
-                        let e = self.error(p.span(), "`platform` is the shell of an Alveo card; Zynq boards take `board_part`");
+                        let e = self.error(
+                            p.span(),
+                            "`platform` is the shell of an Alveo card; Zynq boards take `board_part`",
+                        );
                         self.push(e);
                     } else {
                         known.platform = Some(p.get_ref().clone());
@@ -519,7 +546,11 @@ impl Validator {
                 let family = self.choice(
                     "board family",
                     f,
-                    &[("zynq7000", Family::Zynq7000), ("zynqmp", Family::ZynqMp), ("alveo", Family::Alveo)],
+                    &[
+                        ("zynq7000", Family::Zynq7000),
+                        ("zynqmp", Family::ZynqMp),
+                        ("alveo", Family::Alveo),
+                    ],
                 )?;
                 let Some(part) = &b.part else {
                     let e = self.error(raw.span(), format!("custom board `{name}` needs its `part`"));
@@ -529,28 +560,46 @@ impl Validator {
                 let (board_part, platform) = match family {
                     Family::Alveo => {
                         if b.platform.is_none() {
-                            let e = self.error(raw.span(), format!("custom Alveo board `{name}` needs its `platform` (the card's shell)"));
+                            let e = self.error(
+                                raw.span(),
+                                format!("custom Alveo board `{name}` needs its `platform` (the card's shell)"),
+                            );
                             self.push(e);
                         }
                         (None, b.platform.as_ref().map(|p| p.get_ref().clone()))
                     }
                     _ => {
                         if b.board_part.is_none() {
-                            let e = self
-                                .error(raw.span(), format!("custom board `{name}` needs its `board_part` (e.g. \"vendor:board:part0:1.0\")"));
+                            let e = self.error(
+                                raw.span(),
+                                format!(
+                                    "custom board `{name}` needs its `board_part` (e.g. \"vendor:board:part0:1.0\")"
+                                ),
+                            );
                             self.push(e);
                         }
                         (b.board_part.as_ref().map(|p| p.get_ref().clone()), None)
                     }
                 };
-                Board { name: name.clone(), family, part: part.get_ref().clone(), board_part, platform, known: false }
+                Board {
+                    name: name.clone(),
+                    family,
+                    part: part.get_ref().clone(),
+                    board_part,
+                    platform,
+                    known: false,
+                }
             }
         };
         let interface = match &b.interface {
             Some(i) => self.choice(
                 "interface",
                 i,
-                &[("axi_stream", Interface::AxiStream), ("axi_lite", Interface::AxiLite), ("axi_master", Interface::AxiMaster)],
+                &[
+                    ("axi_stream", Interface::AxiStream),
+                    ("axi_lite", Interface::AxiLite),
+                    ("axi_master", Interface::AxiMaster),
+                ],
             )?,
             None if board.family == Family::Alveo => Interface::AxiMaster,
             None => Interface::AxiStream,
@@ -559,26 +608,39 @@ impl Validator {
         let output_type = self.bus_type(&b.output_type);
         let clock_period = match &b.clock_period {
             Some(c) if !(c.get_ref().is_finite() && *c.get_ref() > 0.0) => {
-                let e = self.error(c.span(), format!("clock_period must be a positive number of ns, got {}", c.get_ref()));
+                let e = self.error(
+                    c.span(),
+                    format!("clock_period must be a positive number of ns, got {}", c.get_ref()),
+                );
                 self.push(e);
                 return None;
             }
             Some(c) => *c.get_ref(),
             None => 10.0,
         };
-        Some(BoardConfig { board, interface, input_type, output_type, clock_period })
+        Some(BoardConfig {
+            board,
+            interface,
+            input_type,
+            output_type,
+            clock_period,
+        })
     }
 
     fn hls(&mut self, h: &RawHls) -> Option<HlsConfig> {
         let io_type = match &h.io_type {
-            Some(v) => self.choice("io_type", v, &[("io_parallel", IoType::Parallel), ("io_stream", IoType::Stream)]),
+            Some(v) => self.choice(
+                "io_type",
+                v,
+                &[("io_parallel", IoType::Parallel), ("io_stream", IoType::Stream)],
+            ),
             None => Some(IoType::Parallel),
         };
         let precision = match &h.precision {
             Some(p) if p.get_ref() == "auto" => {
-                let e = self
-                    .error(p.span(), "the model precision cannot be \"auto\"")
-                    .help("omit `precision` for the accuracy-keeping default, or give a type such as \"ap_fixed<16,6>\"");
+                let e = self.error(p.span(), "the model precision cannot be \"auto\"").help(
+                    "omit `precision` for the accuracy-keeping default, or give a type such as \"ap_fixed<16,6>\"",
+                );
                 self.push(e);
                 None
             }
@@ -594,10 +656,21 @@ impl Validator {
             None => Some(Strategy::Latency),
         };
         let tool = match &h.tool {
-            Some(t) => self.choice("tool", t, &[("auto", Tool::Auto), ("vivado_hls", Tool::VivadoHls), ("vitis_hls", Tool::VitisHls)]),
+            Some(t) => self.choice(
+                "tool",
+                t,
+                &[
+                    ("auto", Tool::Auto),
+                    ("vivado_hls", Tool::VivadoHls),
+                    ("vitis_hls", Tool::VitisHls),
+                ],
+            ),
             None => Some(Tool::Auto),
         };
-        let output_dir = h.output_dir.as_ref().map_or_else(|| self.dir.join("hls4ml_prj"), |o| self.path(o));
+        let output_dir = h
+            .output_dir
+            .as_ref()
+            .map_or_else(|| self.dir.join("hls4ml_prj"), |o| self.path(o));
         let calibration = h.calibration.as_ref().map(|c| {
             let p = self.path(c);
             if !p.is_file() {
@@ -627,14 +700,24 @@ impl Validator {
             bias: self.precision(&l.bias),
             accum: self.precision(&l.accum),
             table: self.precision(&l.table),
-            reuse_factor: l.reuse_factor.as_ref().and_then(|r| self.positive("reuse_factor", r, 1 << 20)),
+            reuse_factor: l
+                .reuse_factor
+                .as_ref()
+                .and_then(|r| self.positive("reuse_factor", r, 1 << 20)),
             strategy: l.strategy.as_ref().and_then(|s| self.choice("strategy", s, STRATEGIES)),
-            table_size: l.table_size.as_ref().and_then(|t| self.positive("table_size", t, 1 << 16)),
+            table_size: l
+                .table_size
+                .as_ref()
+                .and_then(|t| self.positive("table_size", t, 1 << 16)),
             implementation: l.implementation.as_ref().and_then(|i| {
                 self.choice(
                     "softmax implementation",
                     i,
-                    &[("stable", SoftmaxImpl::Stable), ("latency", SoftmaxImpl::Latency), ("argmax", SoftmaxImpl::Argmax)],
+                    &[
+                        ("stable", SoftmaxImpl::Stable),
+                        ("latency", SoftmaxImpl::Latency),
+                        ("argmax", SoftmaxImpl::Argmax),
+                    ],
                 )
             }),
             skip: l.skip.as_ref().is_some_and(|s| *s.get_ref()),
@@ -642,7 +725,11 @@ impl Validator {
                 weight: l.weight.as_ref().map(Spanned::span),
                 bias: l.bias.as_ref().map(Spanned::span),
                 accum: l.accum.as_ref().map(Spanned::span),
-                table: l.table.as_ref().map(Spanned::span).or(l.table_size.as_ref().map(Spanned::span)),
+                table: l
+                    .table
+                    .as_ref()
+                    .map(Spanned::span)
+                    .or(l.table_size.as_ref().map(Spanned::span)),
                 implementation: l.implementation.as_ref().map(Spanned::span),
                 skip: l.skip.as_ref().map(Spanned::span),
             },

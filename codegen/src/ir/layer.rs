@@ -229,7 +229,9 @@ impl LayerKind {
             LayerKind::Dense { .. } => "Dense",
             LayerKind::Conv { kernel, .. } if kernel.shape.len() == 3 => "Conv1D",
             LayerKind::Conv { .. } => "Conv2D",
-            LayerKind::Pool { op: PoolOp::Max, pool, .. } if pool.len() == 1 => "MaxPooling1D",
+            LayerKind::Pool {
+                op: PoolOp::Max, pool, ..
+            } if pool.len() == 1 => "MaxPooling1D",
             LayerKind::Pool { op: PoolOp::Max, .. } => "MaxPooling2D",
             LayerKind::Pool { pool, .. } if pool.len() == 1 => "AveragePooling1D",
             LayerKind::Pool { .. } => "AveragePooling2D",

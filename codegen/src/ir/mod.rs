@@ -157,7 +157,13 @@ impl GraphBuilder {
         }
         let in_shapes: Vec<&[usize]> = inputs.iter().map(|&i| self.layers[i].shape.as_slice()).collect();
         let shape = infer_shape(&kind, &in_shapes).map_err(|e| format!("layer `{name}`: {e}"))?;
-        self.layers.push(Layer { name, kind, inputs, shape, config: LayerConfig::default() });
+        self.layers.push(Layer {
+            name,
+            kind,
+            inputs,
+            shape,
+            config: LayerConfig::default(),
+        });
         Ok(self.layers.len() - 1)
     }
 

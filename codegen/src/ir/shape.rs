@@ -9,12 +9,20 @@ fn spatial_out(n: usize, k: usize, stride: usize, dilation: usize, pad: (usize, 
     let span = dilation * (k - 1) + 1;
     let padded = n + pad.0 + pad.1;
     if padded < span {
-        return Err(format!("a window of {span} does not fit an input of {n} (padded to {padded})"));
+        return Err(format!(
+            "a window of {span} does not fit an input of {n} (padded to {padded})"
+        ));
     }
     Ok((padded - span) / stride + 1)
 }
 
-fn check_spatial(what: &str, input: &[usize], dims: usize, per_dim: &[(&str, usize)], padding: &Padding) -> Result<(), String> {
+fn check_spatial(
+    what: &str,
+    input: &[usize],
+    dims: usize,
+    per_dim: &[(&str, usize)],
+    padding: &Padding,
+) -> Result<(), String> {
     if input.len() != dims + 1 {
         return Err(format!(
             "{what} needs a {}-D input (channels last), got shape {input:?}",
@@ -23,11 +31,16 @@ fn check_spatial(what: &str, input: &[usize], dims: usize, per_dim: &[(&str, usi
     }
     for (name, len) in per_dim {
         if *len != dims {
-            return Err(format!("{what}: {name} has {len} entries for {dims} spatial dimension(s)"));
+            return Err(format!(
+                "{what}: {name} has {len} entries for {dims} spatial dimension(s)"
+            ));
         }
     }
     if padding.len() != dims {
-        return Err(format!("{what}: padding has {} entries for {dims} spatial dimension(s)", padding.len()));
+        return Err(format!(
+            "{what}: padding has {} entries for {dims} spatial dimension(s)",
+            padding.len()
+        ));
     }
     Ok(())
 }
@@ -41,10 +54,18 @@ pub fn infer_shape(kind: &LayerKind, inputs: &[&[usize]]) -> Result<Vec<usize>, 
     };
     if arity == usize::MAX {
         if inputs.len() < 2 {
-            return Err(format!("{} needs at least two inputs, got {}", kind.class_name(), inputs.len()));
+            return Err(format!(
+                "{} needs at least two inputs, got {}",
+                kind.class_name(),
+                inputs.len()
+            ));
         }
     } else if inputs.len() != arity {
-        return Err(format!("{} takes {arity} input(s), got {}", kind.class_name(), inputs.len()));
+        return Err(format!(
+            "{} takes {arity} input(s), got {}",
+            kind.class_name(),
+            inputs.len()
+        ));
     }
     let x = inputs.first().copied().unwrap_or(&[]);
     match kind {
@@ -58,16 +79,28 @@ pub fn infer_shape(kind: &LayerKind, inputs: &[&[usize]]) -> Result<Vec<usize>, 
                 ));
             }
             if bias.shape != [kernel.shape[1]] {
-                return Err(format!("Dense bias has shape {:?}, expected [{}]", bias.shape, kernel.shape[1]));
+                return Err(format!(
+                    "Dense bias has shape {:?}, expected [{}]",
+                    bias.shape, kernel.shape[1]
+                ));
             }
             let mut out = x.to_vec();
             *out.last_mut().unwrap() = kernel.shape[1];
             Ok(out)
         }
-        LayerKind::Conv { kernel, bias, strides, dilation, padding } => {
+        LayerKind::Conv {
+            kernel,
+            bias,
+            strides,
+            dilation,
+            padding,
+        } => {
             let dims = kernel.shape.len().saturating_sub(2);
             if !(1..=2).contains(&dims) {
-                return Err(format!("convolution kernel has shape {:?}; expected 3 or 4 dimensions", kernel.shape));
+                return Err(format!(
+                    "convolution kernel has shape {:?}; expected 3 or 4 dimensions",
+                    kernel.shape
+                ));
             }
             check_spatial(
                 "convolution",
@@ -85,7 +118,10 @@ pub fn infer_shape(kind: &LayerKind, inputs: &[&[usize]]) -> Result<Vec<usize>, 
             }
             let c_out = kernel.shape[dims + 1];
             if bias.shape != [c_out] {
-                return Err(format!("convolution bias has shape {:?}, expected [{c_out}]", bias.shape));
+                return Err(format!(
+                    "convolution bias has shape {:?}, expected [{c_out}]",
+                    bias.shape
+                ));
             }
             let mut out = Vec::with_capacity(dims + 1);
             for d in 0..dims {
@@ -94,7 +130,9 @@ pub fn infer_shape(kind: &LayerKind, inputs: &[&[usize]]) -> Result<Vec<usize>, 
             out.push(c_out);
             Ok(out)
         }
-        LayerKind::Pool { pool, strides, padding, .. } => {
+        LayerKind::Pool {
+            pool, strides, padding, ..
+        } => {
             let dims = pool.len();
             check_spatial("pooling", x, dims, &[("strides", strides.len())], padding)?;
             let mut out = Vec::with_capacity(dims + 1);
@@ -131,8 +169,15 @@ pub fn infer_shape(kind: &LayerKind, inputs: &[&[usize]]) -> Result<Vec<usize>, 
         }
         LayerKind::Transpose { perm } => {
             let mut seen = vec![false; x.len()];
-            if perm.len() != x.len() || perm.iter().any(|&p| p >= x.len() || std::mem::replace(&mut seen[p], true)) {
-                return Err(format!("{perm:?} is not a permutation of the {} axes of {x:?}", x.len()));
+            if perm.len() != x.len()
+                || perm
+                    .iter()
+                    .any(|&p| p >= x.len() || std::mem::replace(&mut seen[p], true))
+            {
+                return Err(format!(
+                    "{perm:?} is not a permutation of the {} axes of {x:?}",
+                    x.len()
+                ));
             }
             Ok(perm.iter().map(|&p| x[p]).collect())
         }

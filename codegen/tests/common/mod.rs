@@ -32,3 +32,12 @@ pub fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
     assert_eq!(a.len(), b.len(), "lengths differ");
     a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
 }
+
+/// How many mutants a mutation loop runs per seed file: `default`, or `HLS4ML_FUZZ_CASES` when set
+/// (`.ci/run` sets a larger number).
+pub fn fuzz_cases(default: u64) -> u64 {
+    std::env::var("HLS4ML_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}

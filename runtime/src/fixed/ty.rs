@@ -206,14 +206,11 @@ impl FixedType {
                 )))
             }
         };
-        let width: u32 = args[0].parse().map_err(|_| {
-            err(format!("`{s}`: the width `{}` is not a positive whole number", args[0]))
-        })?;
+        let width: u32 = args[0]
+            .parse()
+            .map_err(|_| err(format!("`{s}`: the width `{}` is not a positive whole number", args[0])))?;
         if width == 0 || width > Self::MAX_WIDTH {
-            return Err(err(format!(
-                "`{s}`: width {width} is outside 1..={}",
-                Self::MAX_WIDTH
-            )));
+            return Err(err(format!("`{s}`: width {width} is outside 1..={}", Self::MAX_WIDTH)));
         }
         if integer {
             if args.len() != 1 {
@@ -232,15 +229,12 @@ impl FixedType {
             .map_err(|_| err(format!("`{s}`: the integer bits `{}` are not a whole number", args[1])))?;
         let quantization = match args.get(2) {
             None => Quantization::Trn,
-            Some(q) => *Quantization::ALL
-                .iter()
-                .find(|m| m.as_str() == *q)
-                .ok_or_else(|| {
-                    err(format!(
-                        "`{s}`: unknown quantization mode `{q}`; expected one of {}",
-                        Quantization::ALL.map(|m| m.as_str()).join(", ")
-                    ))
-                })?,
+            Some(q) => *Quantization::ALL.iter().find(|m| m.as_str() == *q).ok_or_else(|| {
+                err(format!(
+                    "`{s}`: unknown quantization mode `{q}`; expected one of {}",
+                    Quantization::ALL.map(|m| m.as_str()).join(", ")
+                ))
+            })?,
         };
         let overflow = match args.get(3) {
             None => Overflow::Wrap,
