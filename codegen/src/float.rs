@@ -18,7 +18,7 @@ pub fn forward(graph: &Graph, input: &[f32]) -> Vec<f32> {
 pub fn forward_batch(graph: &Graph, input: &[f32]) -> Vec<f32> {
     let n_in = graph.input().output_size();
     assert!(
-        n_in > 0 && input.len() % n_in == 0,
+        n_in > 0 && input.len().is_multiple_of(n_in),
         "batch length is not a multiple of the input size"
     );
     input.chunks(n_in).flat_map(|x| forward(graph, x)).collect()

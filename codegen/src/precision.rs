@@ -112,8 +112,8 @@ pub fn resolve(
         return Err(e);
     }
     let mut warnings = vec![];
-    for id in 0..graph.layers.len() {
-        let cfg = resolve_layer(graph, id, hls, by_layer[id], ranges);
+    for (id, o) in by_layer.iter().copied().enumerate() {
+        let cfg = resolve_layer(graph, id, hls, o, ranges);
         graph.layers[id].config = cfg;
         warnings.extend(check_fit(graph, id));
     }
