@@ -1,0 +1,146 @@
+//! The constants of `docs/semantics.md` that the firmware writer emits and the emulator uses:
+//! activation parameters, lookup tables and reciprocals, computed once, here, so both agree.
+
+use crate::fixed::{FixedType, Overflow, Quantization};
+
+/// The type of an activation parameter `p` (leaky α, clip bounds, hard-sigmoid slope and offset,
+/// selu λ): `ap_fixed<18, I, AP_RND_CONV, AP_SAT>` with `I` the fewest integer bits that hold `|p|`
+/// (at least 1).
+pub fn param_type(p: f64) -> FixedType {
+    let mut i = 1;
+    while FixedType::fixed(18, i).max_value() < p.abs() && i < 64 {
+        i += 1;
+    }
+    FixedType::fixed(18, i).with_modes(Quantization::RndConv, Overflow::Sat)
+}
+
+/// `Q_P(p)`: an activation parameter quantized to [`param_type`], as `(type, raw)`.
+pub fn param(p: f64) -> (FixedType, i128) {
+    let t = param_type(p);
+    (t, t.quantize_f64(p))
+}
+
+/// The type of the reciprocal `1/count` of average pooling: `ap_ufixed<24,1,AP_RND_CONV,AP_SAT>`.
+pub fn reciprocal_type() -> FixedType {
+    FixedType::ufixed(24, 1).with_modes(Quantization::RndConv, Overflow::Sat)
+}
+
+/// `Q_R(1/count)` for average pooling, as a raw value of [`reciprocal_type`].
+pub fn reciprocal(count: usize) -> i128 {
+    reciprocal_type().quantize_f64(1.0 / count.max(1) as f64)
+}
+
+/// A lookup table: `N` entries over `[lo, hi)`; entry `k` is `Q_table(f(lo + (k + ½)·(hi − lo)/N))`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// Lower end of the input range.
+    pub lo: f64,
+    /// Upper end of the input range (`hi − lo` is a power of two).
+    pub hi: f64,
+    /// The entry type.
+    pub ty: FixedType,
+    /// The raw entries.
+    pub raw: Vec<i128>,
+}
+
+impl Table {
+    /// Builds the table of `f` with `n` entries (a power of two) over `[lo, hi)`.
+    pub fn new(f: impl Fn(f64) -> f64, lo: f64, hi: f64, n: usize, ty: FixedType) -> Table {
+        let step = (hi - lo) / n as f64;
+        let raw = (0..n).map(|k| ty.quantize_f64(f(lo + (k as f64 + 0.5) * step))).collect();
+        Table { lo, hi, ty, raw }
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.raw.len()
+    }
+
+    /// True for a table without entries.
+    pub fn is_empty(&self) -> bool {
+        self.raw.is_empty()
+    }
+
+    /// `log2(N / (hi − lo))`: the index of `x` is `floor((x − lo) · 2^shift)`. May be negative.
+    pub fn index_shift(&self) -> i32 {
+        ((self.len() as f64) / (self.hi - self.lo)).log2().round() as i32
+    }
+
+    /// The entry index of a value `x` given as a raw value of type `x_ty`, clamped to the table:
+    /// `x < lo → 0`, `x ≥ hi → N−1`, else `floor((x − lo)·N/(hi − lo))`, computed exactly.
+    pub fn index(&self, x_raw: i128, x_ty: &FixedType) -> usize {
+        // x = x_raw · 2^-F. (x - lo) · 2^s = (x_raw - lo·2^F) · 2^(s - F), exactly, as lo is a
+        // multiple of the table's step and of a power of two.
+        let f = x_ty.frac_bits();
+        let s = self.index_shift();
+        // Work at the finer of the two scales so `lo` is an integer there.
+        let scale = f.max(-s).max(0) + 8;
+        let x_scaled = shl(x_raw, scale - f);
+        let lo_scaled = (self.lo * (scale as f64).exp2()) as i128;
+        let d = x_scaled - lo_scaled;
+        if d < 0 {
+            return 0;
+        }
+        let idx = shl(d, s - scale); // floor, as d ≥ 0
+        (idx.min(self.len() as i128 - 1)) as usize
+    }
+}
+
+fn shl(v: i128, by: i32) -> i128 {
+    if by >= 0 {
+        v << by.min(126)
+    } else {
+        v >> (-by).min(127)
+    }
+}
+
+/// The input range of a table activation, per `docs/semantics.md`.
+pub fn activation_range(name: &str) -> (f64, f64) {
+    match name {
+        "tanh" => (-4.0, 4.0),
+        "elu" | "selu" => (-8.0, 0.0),
+        _ => (-8.0, 8.0),
+    }
+}
+
+/// The exp table of a softmax: over `[-8, 0)` (stable) or `[-8, 8)` (latency).
+pub fn softmax_exp_table(stable: bool, n: usize, ty: FixedType) -> Table {
+    Table::new(f64::exp, -8.0, if stable { 0.0 } else { 8.0 }, n, ty)
+}
+
+/// The 1/x table of a softmax of `classes` values: over `[0, 2^c)` with `2^c ≥ classes` (stable) or
+/// `2^c ≥ classes·e^8` (latency).
+pub fn softmax_inv_table(stable: bool, classes: usize, n: usize, ty: FixedType) -> Table {
+    let max_sum = if stable { classes as f64 } else { classes as f64 * 8f64.exp() };
+    let hi = max_sum.log2().ceil().max(0.0).exp2();
+    Table::new(|s| 1.0 / s, 0.0, hi, n, ty)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameters_get_enough_integer_bits() {
+        assert_eq!(param_type(0.3).int_bits, 1);
+        assert_eq!(param_type(6.0).int_bits, 4);
+        let (t, raw) = param(0.5);
+        assert_eq!(t.to_f64(raw), 0.5);
+    }
+
+    #[test]
+    fn table_index_is_floor_of_the_scaled_distance_and_clamps() {
+        let t = Table::new(|x| x, -8.0, 8.0, 1024, FixedType::fixed(18, 8));
+        let x = FixedType::fixed(16, 6);
+        let at = |v: f64| t.index(x.quantize_f64(v), &x);
+        assert_eq!(at(-8.0), 0);
+        assert_eq!(at(-31.0), 0);
+        assert_eq!(at(0.0), 512);
+        assert_eq!(at(8.0), 1023);
+        assert_eq!(at(7.99), 1023);
+        assert_eq!(at(-8.0 + 1.0 / 64.0), 1);
+        assert_eq!(at(-8.0 + 1.0 / 64.0 - 1.0 / 1024.0), 0);
+        // the entry is the function at the middle of its bin
+        assert_eq!(t.ty.to_f64(t.raw[512]), 1.0 / 128.0);
+    }
+}
