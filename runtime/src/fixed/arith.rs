@@ -13,6 +13,7 @@
 //! when the result is assigned, e.g. by `acc += x * w` (the sum `acc + x * w` in its full-precision type,
 //! then converted into the accumulator's type with [`FixedType::cast_from`]).
 
+use super::convert::{frac, wrap};
 use super::{FixedType, Overflow, Quantization};
 
 impl FixedType {
@@ -23,6 +24,7 @@ impl FixedType {
     /// let p = FixedType::fixed(16, 6).mul_type(&FixedType::ufixed(8, 1));
     /// assert_eq!(p, FixedType::fixed(24, 7));
     /// ```
+    #[inline]
     pub fn mul_type(&self, other: &FixedType) -> FixedType {
         FixedType {
             width: self.width + other.width,
@@ -42,11 +44,12 @@ impl FixedType {
     /// let s = FixedType::fixed(16, 6).add_type(&FixedType::fixed(24, 7));
     /// assert_eq!(s, FixedType::fixed(25, 8));
     /// ```
+    #[inline]
     pub fn add_type(&self, other: &FixedType) -> FixedType {
         let i1 = self.int_bits + (other.signed && !self.signed) as i32;
         let i2 = other.int_bits + (self.signed && !other.signed) as i32;
         let int_bits = i1.max(i2) + 1;
-        let frac = self.frac_bits().max(other.frac_bits());
+        let frac = frac(self).max(frac(other)) as i32;
         FixedType {
             width: (int_bits + frac) as u32,
             int_bits,
@@ -64,6 +67,7 @@ impl FixedType {
     /// use hls4ml_runtime::FixedType;
     /// assert_eq!(FixedType::ufixed(8, 8).sub_type(&FixedType::ufixed(8, 8)), FixedType::fixed(9, 9));
     /// ```
+    #[inline]
     pub fn sub_type(&self, other: &FixedType) -> FixedType {
         let mut t = self.add_type(other);
         t.signed = true;
@@ -84,8 +88,10 @@ impl FixedType {
     /// If an operand type or the product type fails [`FixedType::check_raw`].
     #[inline]
     pub fn mul_raw(&self, a: i128, other: &FixedType, b: i128) -> i128 {
+        self.assert_raw();
+        other.assert_raw();
         self.mul_type(other).assert_raw();
-        self.wrap_raw(a) * other.wrap_raw(b)
+        wrap(self, a) * wrap(other, b)
     }
 
     /// The raw value of `a + b` in [`FixedType::add_type`].
@@ -124,10 +130,12 @@ impl FixedType {
     /// Both operands as raw values of the result type `t` (exact: it has room for them).
     #[inline]
     fn align(&self, a: i128, other: &FixedType, b: i128, t: &FixedType) -> (i128, i128) {
+        self.assert_raw();
+        other.assert_raw();
         t.assert_raw();
-        let f = t.frac_bits();
-        let a = self.wrap_raw(a) << (f - self.frac_bits()) as u32;
-        let b = other.wrap_raw(b) << (f - other.frac_bits()) as u32;
+        let f = frac(t);
+        let a = wrap(self, a) << (f - frac(self)) as u32;
+        let b = wrap(other, b) << (f - frac(other)) as u32;
         (a, b)
     }
 }

@@ -13,10 +13,13 @@
 //!   and overflowed into the target. A subnormal is read with the implicit leading one (as if its
 //!   exponent were −1023), an infinity as `±2^1024` and a NaN as `±(1.m) · 2^1024`: so under
 //!   `AP_SAT` an infinity or a NaN saturates to the sign's extreme and under `AP_WRAP` it becomes 0;
-//! * `AP_SAT_SYM` saturates a negative overflow to `min + 1` (for a 1-bit signed type, to −1);
+//! * `AP_SAT_SYM` (signed target) turns a negative overflow, and a result equal to the minimum, into
+//!   `min + 1` (for a 1-bit signed type, −1);
 //! * `AP_WRAP` with `N > 0` saturation bits forces the top bits as the headers do (for an unsigned
 //!   type the `N` top bits are set to one on overflow *and* on underflow); an `N` larger than the
 //!   width is treated as the width;
+//! * `to_double()`/`to_float()` of an `ap_int`/`ap_uint` wider than 64 bits converts only the low
+//!   64 bits;
 //! * an `ap_int`/`ap_uint` target has no modes: a fixed-point source is truncated towards zero and
 //!   wrapped, except that a negative source with no integer bits (`int_bits <= 0`) becomes −1; a
 //!   `double` is truncated towards zero and wrapped, except that a negative `double` of magnitude
@@ -67,6 +70,71 @@ impl Exact {
     }
 }
 
+/// Fractional bits, without the cross-module call.
+#[inline(always)]
+pub(super) fn frac(t: &FixedType) -> i64 {
+    t.width as i64 - t.int_bits as i64
+}
+
+/// The low `t.width` bits of `raw`, sign- or zero-extended (the width is already checked).
+#[inline(always)]
+pub(super) fn wrap(t: &FixedType, raw: i128) -> i128 {
+    if t.width <= 64 {
+        let sh = 64 - t.width;
+        if t.signed {
+            (((raw as i64) << sh) >> sh) as i128
+        } else {
+            (((raw as u64) << sh) >> sh) as i128
+        }
+    } else {
+        let sh = 128 - t.width;
+        if t.signed {
+            (raw << sh) >> sh
+        } else {
+            (((raw as u128) << sh) >> sh) as i128
+        }
+    }
+}
+
+/// Whether the raw values of `t` fit an `i64`.
+#[inline(always)]
+fn fits_i64(t: &FixedType) -> bool {
+    t.width <= 63 + t.signed as u32
+}
+
+/// Whether rounding adds one LSB: `qb` is the first dropped bit, `r` whether any later dropped bit is
+/// set, `neg` the sign of the value and `odd` the last kept bit.
+#[inline(always)]
+fn round_up(mode: Quantization, neg: bool, qb: bool, r: bool, odd: bool) -> bool {
+    match mode {
+        Quantization::Trn => false,
+        Quantization::TrnZero => neg && (qb || r),
+        Quantization::Rnd => qb,
+        Quantization::RndZero => qb && (neg || r),
+        Quantization::RndMinInf => qb && r,
+        Quantization::RndInf => qb && (!neg || r),
+        Quantization::RndConv => qb && (odd || r),
+    }
+}
+
+#[inline(always)]
+fn min_of(t: &FixedType) -> i128 {
+    if t.signed {
+        i128::MIN >> (128 - t.width)
+    } else {
+        0
+    }
+}
+
+#[inline(always)]
+fn max_of(t: &FixedType) -> i128 {
+    if t.signed {
+        i128::MAX >> (128 - t.width)
+    } else {
+        i128::MAX >> (127 - t.width)
+    }
+}
+
 /// `m · 2^(−shift)` rounded to an integer with `mode`, exactly as the headers' quantization step.
 #[inline]
 fn shift_quantize(m: i128, shift: i64, mode: Quantization) -> Exact {
@@ -94,24 +162,15 @@ fn shift_quantize(m: i128, shift: i64, mode: Quantization) -> Exact {
             return Exact::Fits(t);
         }
         // qb: the first dropped bit; r: whether any bit below it is set (infinite two's complement).
-        let qb = if shift - 1 >= 127 { neg } else { (m >> (shift - 1)) & 1 != 0 };
+        let qb = if shift > 127 { neg } else { (m >> (shift - 1)) & 1 != 0 };
         let r = if shift < 2 {
             false
-        } else if shift - 1 >= 128 {
+        } else if shift > 128 {
             m != 0
         } else {
             (m as u128) & ((1u128 << (shift - 1)) - 1) != 0
         };
-        let inc = match mode {
-            Quantization::Trn => false,
-            Quantization::TrnZero => neg && (qb || r),
-            Quantization::Rnd => qb,
-            Quantization::RndZero => qb && (neg || r),
-            Quantization::RndMinInf => qb && r,
-            Quantization::RndInf => qb && (!neg || r),
-            Quantization::RndConv => qb && (t & 1 != 0 || r),
-        };
-        Exact::Fits(t + inc as i128)
+        Exact::Fits(t + round_up(mode, neg, qb, r, t & 1 != 0) as i128)
     }
 }
 
@@ -131,7 +190,11 @@ impl FixedType {
     /// assert!(FixedType::ufixed(128, 64).check_raw().is_err());
     /// ```
     pub fn check_raw(&self) -> Result<(), UnsupportedWidth> {
-        let limit = if self.signed { Self::MAX_RAW_WIDTH_SIGNED } else { Self::MAX_RAW_WIDTH_UNSIGNED };
+        let limit = if self.signed {
+            Self::MAX_RAW_WIDTH_SIGNED
+        } else {
+            Self::MAX_RAW_WIDTH_UNSIGNED
+        };
         if self.width >= 1 && self.width <= limit {
             Ok(())
         } else {
@@ -146,7 +209,11 @@ impl FixedType {
         fn fail(ty: &FixedType) -> ! {
             panic!("{}", UnsupportedWidth { ty: *ty })
         }
-        let limit = if self.signed { Self::MAX_RAW_WIDTH_SIGNED } else { Self::MAX_RAW_WIDTH_UNSIGNED };
+        let limit = if self.signed {
+            Self::MAX_RAW_WIDTH_SIGNED
+        } else {
+            Self::MAX_RAW_WIDTH_UNSIGNED
+        };
         if self.width == 0 || self.width > limit {
             fail(self)
         }
@@ -156,26 +223,20 @@ impl FixedType {
     ///
     /// # Panics
     /// If the type fails [`FixedType::check_raw`].
+    #[inline]
     pub fn min_raw(&self) -> i128 {
         self.assert_raw();
-        if self.signed {
-            i128::MIN >> (128 - self.width)
-        } else {
-            0
-        }
+        min_of(self)
     }
 
     /// The largest raw value (`2^(width-1) - 1` signed, `2^width - 1` unsigned).
     ///
     /// # Panics
     /// If the type fails [`FixedType::check_raw`].
+    #[inline]
     pub fn max_raw(&self) -> i128 {
         self.assert_raw();
-        if self.signed {
-            i128::MAX >> (128 - self.width)
-        } else {
-            i128::MAX >> (127 - self.width)
-        }
+        max_of(self)
     }
 
     /// Keeps the low `width` bits of `raw` and reads them as this type does (sign- or zero-extended):
@@ -192,12 +253,7 @@ impl FixedType {
     #[inline]
     pub fn wrap_raw(&self, raw: i128) -> i128 {
         self.assert_raw();
-        let sh = 128 - self.width;
-        if self.signed {
-            raw.wrapping_shl(sh) >> sh
-        } else {
-            (((raw as u128) << sh) >> sh) as i128
-        }
+        wrap(self, raw)
     }
 
     /// The raw value of `ap_fixed<…> y = x;` (or `ap_int<…> y = x;`) for a `double` `x`.
@@ -219,6 +275,7 @@ impl FixedType {
     ///
     /// # Panics
     /// If the type fails [`FixedType::check_raw`].
+    #[inline]
     pub fn quantize_f64(&self, x: f64) -> i128 {
         self.assert_raw();
         let bits = x.to_bits();
@@ -233,7 +290,7 @@ impl FixedType {
         }
         let m = if neg { -man } else { man };
         // The source is ap_fixed<54, exp + 2>: frac bits 52 - exp.
-        self.finish(shift_quantize(m, 52 - exp - self.frac_bits() as i64, self.quantization), neg)
+        self.finish(shift_quantize(m, 52 - exp - frac(self), self.quantization), neg)
     }
 
     /// The raw value of `y = x;` for a `float` `x`: the headers widen it to `double` first.
@@ -245,6 +302,7 @@ impl FixedType {
     ///
     /// # Panics
     /// If the type fails [`FixedType::check_raw`].
+    #[inline]
     pub fn from_f32(&self, x: f32) -> i128 {
         self.quantize_f64(x as f64)
     }
@@ -267,28 +325,60 @@ impl FixedType {
     #[inline]
     pub fn cast_from(&self, raw: i128, from: &FixedType) -> i128 {
         self.assert_raw();
-        let m = from.wrap_raw(raw);
+        from.assert_raw();
+        let shift = frac(from) - frac(self);
+        if fits_i64(from) && fits_i64(self) && shift > -64 && shift < 64 && !self.integer {
+            return self.cast_small(wrap(from, raw) as i64, shift);
+        }
+        let m = wrap(from, raw);
         if self.integer {
             return self.int_from_fixed(m, from);
         }
-        let shift = from.frac_bits() as i64 - self.frac_bits() as i64;
         self.finish(shift_quantize(m, shift, self.quantization), m < 0)
+    }
+
+    /// [`FixedType::cast_from`] when both types fit an `i64` and the shift is below 64 bits: the same
+    /// steps as the general path with narrower arithmetic.
+    #[inline(always)]
+    fn cast_small(&self, m: i64, shift: i64) -> i128 {
+        let q = if shift >= 0 {
+            let s = shift as u32;
+            let t = m >> s;
+            if s == 0 || self.quantization == Quantization::Trn {
+                t as i128
+            } else {
+                let qb = (m >> (s - 1)) & 1 != 0;
+                let r = (m as u64) & ((1u64 << (s - 1)) - 1) != 0;
+                (t + round_up(self.quantization, m < 0, qb, r, t & 1 != 0) as i64) as i128
+            }
+        } else {
+            (m as i128) << (-shift) as u32
+        };
+        let v = wrap(self, q);
+        if self.overflow == Overflow::Wrap && self.sat_bits == 0 {
+            return v;
+        }
+        self.overflow_adjust(v, Exact::Fits(q), m < 0)
     }
 
     /// Wraps the quantized value into the type and applies the overflow mode.
     #[inline]
     fn finish(&self, q: Exact, src_neg: bool) -> i128 {
-        let v = self.wrap_raw(q.wrapped());
+        let v = wrap(self, q.wrapped());
         if self.overflow == Overflow::Wrap && self.sat_bits == 0 {
             return v;
         }
+        self.overflow_adjust(v, q, src_neg)
+    }
+
+    /// The overflow handling of every mode but plain `AP_WRAP`.
+    fn overflow_adjust(&self, v: i128, q: Exact, src_neg: bool) -> i128 {
+        let (min, max) = (min_of(self), max_of(self));
         let sym = self.overflow == Overflow::SatSym && self.signed;
         let (over, under) = match q {
             Exact::Above(_) => (true, false),
             Exact::Below(_) => (false, true),
-            Exact::Fits(q) => {
-                (q > self.max_raw(), q < self.min_raw() || (sym && src_neg && q == self.min_raw()))
-            }
+            Exact::Fits(q) => (q > max, q < min || (sym && src_neg && q == min)),
         };
         if !over && !under {
             return v;
@@ -298,11 +388,11 @@ impl FixedType {
             Overflow::SatZero => 0,
             Overflow::Sat | Overflow::SatSym => {
                 if over {
-                    self.max_raw()
+                    max
                 } else if sym {
-                    self.min_raw() | 1
+                    min | 1
                 } else {
-                    self.min_raw()
+                    min
                 }
             }
         }
@@ -328,7 +418,7 @@ impl FixedType {
         } else {
             pat |= bits(w - n, w - 1);
         }
-        self.wrap_raw(pat as i128)
+        wrap(self, pat as i128)
     }
 
     /// `ap_int<W> y = x` for a fixed-point `x`: truncation towards zero (the headers' `to_ap_int_base`)
@@ -343,7 +433,11 @@ impl FixedType {
         } else if i2 <= w2 {
             let f2 = w2 - i2;
             let t = m >> f2;
-            let fraction = if f2 == 0 { false } else { (m as u128) & ((1u128 << f2) - 1) != 0 };
+            let fraction = if f2 == 0 {
+                false
+            } else {
+                (m as u128) & ((1u128 << f2) - 1) != 0
+            };
             t + (from.signed && m < 0 && fraction) as i128
         } else {
             let s = i2 - w2;
@@ -353,7 +447,7 @@ impl FixedType {
                 m.wrapping_shl(s as u32)
             }
         };
-        self.wrap_raw(v)
+        wrap(self, v)
     }
 
     /// `ap_int<W> y = d` for a double with the given fields (implicit bit included in `man`).
@@ -368,17 +462,18 @@ impl FixedType {
                 -(neg as i128)
             }
         } else if -sh < self.width as i64 {
-            self.wrap_raw(man).wrapping_shl((-sh) as u32)
+            wrap(self, man).wrapping_shl((-sh) as u32)
         } else {
             0
         };
-        let v = self.wrap_raw(v);
-        self.wrap_raw(if neg { v.wrapping_neg() } else { v })
+        let v = wrap(self, v);
+        wrap(self, if neg { v.wrapping_neg() } else { v })
     }
 
     /// The `double` that the headers' `to_double()` returns for this raw value: round to nearest, ties
     /// to even. (For a magnitude outside the range of normal doubles, which only types with a very
-    /// large or very negative `int_bits` reach, the headers write a wrapped exponent; so does this.)
+    /// large or very negative `int_bits` reach, the headers write a wrapped exponent; so does this.
+    /// An `ap_int`/`ap_uint` wider than 64 bits converts only its low 64 bits, as in the headers.)
     ///
     /// ```
     /// use hls4ml_runtime::FixedType;
@@ -387,12 +482,14 @@ impl FixedType {
     ///
     /// # Panics
     /// If the type fails [`FixedType::check_raw`].
+    #[inline]
     pub fn to_f64(&self, raw: i128) -> f64 {
-        f64::from_bits(self.to_float_bits(raw, 52, 11))
+        f64::from_bits(self.float_bits(raw, 52, 11))
     }
 
     /// The `float` that the headers' `to_float()` returns for this raw value (rounded once, to
-    /// nearest with ties to even, directly from the fixed-point value).
+    /// nearest with ties to even, directly from the fixed-point value; the same caveats as
+    /// [`FixedType::to_f64`]).
     ///
     /// ```
     /// use hls4ml_runtime::FixedType;
@@ -401,12 +498,24 @@ impl FixedType {
     ///
     /// # Panics
     /// If the type fails [`FixedType::check_raw`].
+    #[inline]
     pub fn to_f32(&self, raw: i128) -> f32 {
-        f32::from_bits(self.to_float_bits(raw, 23, 8) as u32)
+        f32::from_bits(self.float_bits(raw, 23, 8) as u32)
     }
 
-    fn to_float_bits(&self, raw: i128, man_bits: u32, exp_bits: u32) -> u64 {
+    fn float_bits(&self, raw: i128, man_bits: u32, exp_bits: u32) -> u64 {
         let raw = self.wrap_raw(raw);
+        if self.integer {
+            // `ap_int` converts its machine word: the value itself up to 64 bits, and only the low 64
+            // bits of a wider one, read with the type's signedness.
+            let low = raw as u64;
+            return match (man_bits, self.signed) {
+                (52, true) => (low as i64 as f64).to_bits(),
+                (52, false) => (low as f64).to_bits(),
+                (_, true) => (low as i64 as f32).to_bits() as u64,
+                (_, false) => (low as f32).to_bits() as u64,
+            };
+        }
         if raw == 0 {
             return 0;
         }
@@ -420,7 +529,11 @@ impl FixedType {
         if lsb >= 2 {
             a |= mag & ((1u128 << (lsb - 1)) - 1) != 0;
         }
-        let mut m = if lsb >= 1 { (mag >> (lsb - 1)) as u64 } else { (mag << (1 - lsb)) as u64 };
+        let mut m = if lsb >= 1 {
+            (mag >> (lsb - 1)) as u64
+        } else {
+            (mag << (1 - lsb)) as u64
+        };
         m += a as u64;
         m >>= 1;
         if (m >> (man_bits + 1)) & 1 != 0 {
@@ -572,6 +685,39 @@ mod tests {
         assert_eq!(wide.to_f64((1 << 53) + 1), 9007199254740992.0);
         assert_eq!(wide.to_f64((1 << 53) + 3), 9007199254740996.0);
         assert_eq!(FixedType::fixed(128, 128).to_f64(i128::MIN), -(2f64.powi(127)));
+    }
+
+    #[test]
+    fn the_i64_path_agrees_with_the_general_path() {
+        let mut seed = 0x1234_5678_9abc_def0u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..20_000 {
+            let ty = |n: u64| {
+                let width = 1 + (n % 64) as u32;
+                let int_bits = (n >> 8) as i32 % 80 - 20;
+                let signed = (n >> 20) & 1 == 1 || width == 64;
+                let q = Quantization::ALL[(n >> 24) as usize % 7];
+                let o = Overflow::ALL[(n >> 28) as usize % 4];
+                let mut t = FixedType {
+                    signed,
+                    ..FixedType::fixed(width, int_bits)
+                }
+                .with_modes(q, o);
+                t.sat_bits = if o == Overflow::Wrap { ((n >> 32) % 3) as u32 } else { 0 };
+                t
+            };
+            let (to, from) = (ty(next()), ty(next()));
+            let raw = from.wrap_raw(next() as i64 as i128 >> (next() % 64));
+            let m = from.wrap_raw(raw);
+            let shift = from.frac_bits() as i64 - to.frac_bits() as i64;
+            let general = to.finish(shift_quantize(m, shift, to.quantization), m < 0);
+            assert_eq!(to.cast_from(raw, &from), general, "{to} = {from}(raw {raw})");
+        }
     }
 
     #[test]

@@ -34,22 +34,34 @@ pub struct Fixed {
 impl Fixed {
     /// The value whose bits are the low `ty.width` bits of `raw`.
     pub fn from_raw(ty: FixedType, raw: i128) -> Fixed {
-        Fixed { raw: ty.wrap_raw(raw), ty }
+        Fixed {
+            raw: ty.wrap_raw(raw),
+            ty,
+        }
     }
 
     /// `ty y = x;` for a `double` (see [`FixedType::quantize_f64`]).
     pub fn from_f64(ty: FixedType, x: f64) -> Fixed {
-        Fixed { raw: ty.quantize_f64(x), ty }
+        Fixed {
+            raw: ty.quantize_f64(x),
+            ty,
+        }
     }
 
     /// `ty y = x;` for a `float` (see [`FixedType::from_f32`]).
     pub fn from_f32(ty: FixedType, x: f32) -> Fixed {
-        Fixed { raw: ty.from_f32(x), ty }
+        Fixed {
+            raw: ty.from_f32(x),
+            ty,
+        }
     }
 
     /// `ty y = self;` (see [`FixedType::cast_from`]).
     pub fn cast(self, ty: FixedType) -> Fixed {
-        Fixed { raw: ty.cast_from(self.raw, &self.ty), ty }
+        Fixed {
+            raw: ty.cast_from(self.raw, &self.ty),
+            ty,
+        }
     }
 
     /// The headers' `to_double()`.
@@ -74,7 +86,10 @@ impl Mul for Fixed {
     type Output = Fixed;
     /// The exact product, in [`FixedType::mul_type`].
     fn mul(self, rhs: Fixed) -> Fixed {
-        Fixed { raw: self.ty.mul_raw(self.raw, &rhs.ty, rhs.raw), ty: self.ty.mul_type(&rhs.ty) }
+        Fixed {
+            raw: self.ty.mul_raw(self.raw, &rhs.ty, rhs.raw),
+            ty: self.ty.mul_type(&rhs.ty),
+        }
     }
 }
 
@@ -82,7 +97,10 @@ impl Add for Fixed {
     type Output = Fixed;
     /// The exact sum, in [`FixedType::add_type`].
     fn add(self, rhs: Fixed) -> Fixed {
-        Fixed { raw: self.ty.add_raw(self.raw, &rhs.ty, rhs.raw), ty: self.ty.add_type(&rhs.ty) }
+        Fixed {
+            raw: self.ty.add_raw(self.raw, &rhs.ty, rhs.raw),
+            ty: self.ty.add_type(&rhs.ty),
+        }
     }
 }
 
@@ -90,7 +108,10 @@ impl Sub for Fixed {
     type Output = Fixed;
     /// The exact difference, in [`FixedType::sub_type`].
     fn sub(self, rhs: Fixed) -> Fixed {
-        Fixed { raw: self.ty.sub_raw(self.raw, &rhs.ty, rhs.raw), ty: self.ty.sub_type(&rhs.ty) }
+        Fixed {
+            raw: self.ty.sub_raw(self.raw, &rhs.ty, rhs.raw),
+            ty: self.ty.sub_type(&rhs.ty),
+        }
     }
 }
 
