@@ -94,10 +94,28 @@ mod tests {
         let mut f = Files::new();
         f.add("a/b.h", "x");
         f.add("c.cpp", "y");
-        assert_eq!(f.write_to(&dir).unwrap(), WriteStats { written: 2, unchanged: 0 });
-        assert_eq!(f.write_to(&dir).unwrap(), WriteStats { written: 0, unchanged: 2 });
+        assert_eq!(
+            f.write_to(&dir).unwrap(),
+            WriteStats {
+                written: 2,
+                unchanged: 0
+            }
+        );
+        assert_eq!(
+            f.write_to(&dir).unwrap(),
+            WriteStats {
+                written: 0,
+                unchanged: 2
+            }
+        );
         f.add("c.cpp", "z");
-        assert_eq!(f.write_to(&dir).unwrap(), WriteStats { written: 1, unchanged: 1 });
+        assert_eq!(
+            f.write_to(&dir).unwrap(),
+            WriteStats {
+                written: 1,
+                unchanged: 1
+            }
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -47,7 +47,9 @@ impl Table {
     /// Builds the table of `f` with `n` entries (a power of two) over `[lo, hi)`.
     pub fn new(f: impl Fn(f64) -> f64, lo: f64, hi: f64, n: usize, ty: FixedType) -> Table {
         let step = (hi - lo) / n as f64;
-        let raw = (0..n).map(|k| ty.quantize_f64(f(lo + (k as f64 + 0.5) * step))).collect();
+        let raw = (0..n)
+            .map(|k| ty.quantize_f64(f(lo + (k as f64 + 0.5) * step)))
+            .collect();
         Table { lo, hi, ty, raw }
     }
 
@@ -111,7 +113,11 @@ pub fn softmax_exp_table(stable: bool, n: usize, ty: FixedType) -> Table {
 /// The 1/x table of a softmax of `classes` values: over `[0, 2^c)` with `2^c ≥ classes` (stable) or
 /// `2^c ≥ classes·e^8` (latency).
 pub fn softmax_inv_table(stable: bool, classes: usize, n: usize, ty: FixedType) -> Table {
-    let max_sum = if stable { classes as f64 } else { classes as f64 * 8f64.exp() };
+    let max_sum = if stable {
+        classes as f64
+    } else {
+        classes as f64 * 8f64.exp()
+    };
     let hi = max_sum.log2().ceil().max(0.0).exp2();
     Table::new(|s| 1.0 / s, 0.0, hi, n, ty)
 }
