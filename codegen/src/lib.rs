@@ -9,6 +9,7 @@
 pub mod config;
 pub mod diag;
 pub mod driver;
+pub mod emulate;
 pub mod files;
 pub mod float;
 pub mod import;

@@ -71,28 +71,45 @@ impl Table {
     /// The entry index of a value `x` given as a raw value of type `x_ty`, clamped to the table:
     /// `x < lo → 0`, `x ≥ hi → N−1`, else `floor((x − lo)·N/(hi − lo))`, computed exactly.
     pub fn index(&self, x_raw: i128, x_ty: &FixedType) -> usize {
+        self.indexer(x_ty).index(x_raw)
+    }
+
+    /// [`Table::index`] for values of type `x_ty`, with its constants computed once.
+    pub fn indexer(&self, x_ty: &FixedType) -> Indexer {
         // x = x_raw · 2^-F. (x - lo) · 2^s = (x_raw - lo·2^F) · 2^(s - F), exactly, as lo is a
         // multiple of the table's step and of a power of two.
         let f = x_ty.frac_bits();
         let s = self.index_shift();
         // Work at the finer of the two scales so `lo` is an integer there.
         let scale = f.max(-s).max(0) + 8;
-        let x_scaled = shl(x_raw, scale - f);
-        let lo_scaled = (self.lo * (scale as f64).exp2()) as i128;
-        let d = x_scaled - lo_scaled;
-        if d < 0 {
-            return 0;
+        Indexer {
+            up: (scale - f).clamp(0, 126) as u32,
+            lo: (self.lo * (scale as f64).exp2()) as i128,
+            down: (scale - s).clamp(0, 127) as u32,
+            last: self.len().saturating_sub(1),
         }
-        let idx = shl(d, s - scale); // floor, as d ≥ 0
-        (idx.min(self.len() as i128 - 1)) as usize
     }
 }
 
-fn shl(v: i128, by: i32) -> i128 {
-    if by >= 0 {
-        v << by.min(126)
-    } else {
-        v >> (-by).min(127)
+/// The index computation of a [`Table`] for one input type ([`Table::indexer`]):
+/// `max(0, x_raw · 2^up − lo) · 2^−down`, clamped to the last entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Indexer {
+    up: u32,
+    lo: i128,
+    down: u32,
+    last: usize,
+}
+
+impl Indexer {
+    /// The entry index of the raw value `x_raw`.
+    #[inline]
+    pub fn index(&self, x_raw: i128) -> usize {
+        let d = (x_raw << self.up) - self.lo;
+        if d < 0 {
+            return 0;
+        }
+        (d >> self.down).min(self.last as i128) as usize
     }
 }
 
