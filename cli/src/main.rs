@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! hls4ml inspect <model.toml>
-//! hls4ml predict <model.toml> --input X.npy --output y.npy [--engine float] [--reference y.npy]
+//! hls4ml predict <model.toml> --input X.npy --output y.npy [--engine emulator|float] [--reference y.npy] [--trace DIR]
 //! ```
 
 mod args;
@@ -18,10 +18,13 @@ USAGE:
     hls4ml inspect <model.toml>
         Print the layer table: names, types, output shapes, resolved precisions, reuse factors,
         parameters and multiplications.
-    hls4ml predict <model.toml> --input X.npy --output y.npy [--engine float] [--reference y_ref.npy]
+    hls4ml predict <model.toml> --input X.npy --output y.npy [--engine emulator|float]
+                   [--reference y_ref.npy] [--trace DIR]
         Run the model on every sample of X.npy (shape: samples × model input shape) and write the
-        outputs (samples × flattened output). With --reference, print the max abs error and the
-        argmax agreement against it.
+        outputs (samples × flattened output). `emulator` (the default) computes the firmware's
+        exact bits and counts the values that overflow their type, per layer; `float` is the float
+        reference. With --reference, print the max abs error and the argmax agreement against it;
+        with --trace, write every layer's emulated and float outputs as .npy files to DIR.
 
 OPTIONS:
     -h, --help       Print this help
@@ -40,9 +43,8 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Some("inspect") => args::Args::parse(&argv[1..], &[]).and_then(|a| inspect::run(&a)),
-        Some("predict") => {
-            args::Args::parse(&argv[1..], &["input", "output", "engine", "reference"]).and_then(|a| predict::run(&a))
-        }
+        Some("predict") => args::Args::parse(&argv[1..], &["input", "output", "engine", "reference", "trace"])
+            .and_then(|a| predict::run(&a)),
         Some(other) => Err(args::CliError::Usage(format!(
             "unknown command `{other}`; the commands are: inspect, predict"
         ))),

@@ -7,9 +7,11 @@ use hls4ml_runtime::npy;
 pub fn run(args: &Args) -> Result<(), CliError> {
     let input = args.require("input")?;
     let output = args.require("output")?;
-    let engine = args.get("engine").unwrap_or("float");
-    if engine != "float" {
-        return Err(CliError::Usage(format!("unknown engine `{engine}`; available: float")));
+    let engine = args.get("engine").unwrap_or("emulator");
+    if !["emulator", "float"].contains(&engine) {
+        return Err(CliError::Usage(format!(
+            "unknown engine `{engine}`; available: emulator, float"
+        )));
     }
     let p = args.project()?;
     let g = &p.graph;
@@ -31,7 +33,15 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         )));
     }
     let start = std::time::Instant::now();
-    let y = hls4ml_codegen::float::forward_batch(g, &x.data);
+    let (y, trace) = match engine {
+        "float" => (hls4ml_codegen::float::forward_batch(g, &x.data), None),
+        _ => {
+            let model = hls4ml_codegen::emulate::model(g).map_err(|e| CliError::Failed(format!("error: {e}")))?;
+            // The trace also counts overflows; it costs a second pass, so it runs after the timing.
+            let y = model.predict_parallel(&x.data, 2);
+            (y, Some(model))
+        }
+    };
     let secs = start.elapsed().as_secs_f64();
     let n_out = g.output().output_size();
     let rows = x.rows();
@@ -40,6 +50,31 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         "{engine}: {rows} samples in {secs:.3} s ({:.0} samples/s) → {output}",
         rows as f64 / secs.max(1e-9)
     );
+    if let Some(model) = &trace {
+        let t = model.predict_trace(&x.data);
+        let overflowing: Vec<_> = t
+            .layers
+            .iter()
+            .filter(|l| l.overflows.result + l.overflows.accum > 0)
+            .collect();
+        if overflowing.is_empty() {
+            println!("overflows: none (every value fitted its type)");
+        } else {
+            println!("overflows (values that did not fit their type, over {rows} samples):");
+            for l in overflowing {
+                println!(
+                    "  {:<24} {:>10} results ({}), {:>10} accumulations",
+                    l.name, l.overflows.result, l.ty, l.overflows.accum
+                );
+            }
+        }
+        if let Some(dir) = args.get("trace") {
+            write_trace(dir, g, &x.data, &t)?;
+            println!("trace: every layer's emulated and float outputs written to {dir}/");
+        }
+    } else if args.get("trace").is_some() {
+        return Err(CliError::Usage("--trace goes with --engine emulator".into()));
+    }
     if let Some(reference) = args.get("reference") {
         let r = npy::read_f32(reference).map_err(|e| CliError::Failed(format!("error: {e}")))?;
         if r.data.len() != y.len() {
@@ -89,4 +124,33 @@ pub fn accuracy(y: &[f32], reference: &[f32], n_out: usize) -> Accuracy {
         mean_abs: sum / y.len().max(1) as f64,
         agree,
     }
+}
+
+/// Writes `<layer>_emulated.npy` and `<layer>_float.npy` for every layer (hls4ml's `trace`): the
+/// place to look for the layer whose precision is too small.
+fn write_trace(
+    dir: &str,
+    g: &hls4ml_codegen::ir::Graph,
+    x: &[f32],
+    t: &hls4ml_runtime::emu::Trace,
+) -> Result<(), CliError> {
+    let fail = |e: String| CliError::Failed(format!("error: {e}"));
+    std::fs::create_dir_all(dir).map_err(|e| fail(format!("cannot create {dir}: {e}")))?;
+    let n_in = g.input().output_size();
+    let per_sample: Vec<Vec<Vec<f32>>> = x
+        .chunks(n_in)
+        .map(|s| hls4ml_codegen::float::forward_all(g, s))
+        .collect();
+    for (id, layer) in t.layers.iter().enumerate() {
+        let mut shape = vec![t.samples];
+        shape.extend(&layer.shape);
+        let path = format!("{dir}/{}_emulated.npy", layer.name);
+        npy::write_f64(&path, &shape, &layer.values).map_err(|e| fail(e.message))?;
+        let float: Vec<f32> = per_sample.iter().flat_map(|s| s[id].iter().copied()).collect();
+        if float.len() == layer.values.len() {
+            let path = format!("{dir}/{}_float.npy", layer.name);
+            npy::write_f32(&path, &shape, &float).map_err(|e| fail(e.message))?;
+        }
+    }
+    Ok(())
 }

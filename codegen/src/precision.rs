@@ -218,7 +218,9 @@ fn resolve_layer(
     let mut cfg = LayerConfig {
         reuse_factor: o.and_then(|o| o.reuse_factor).unwrap_or(hls.reuse_factor),
         strategy: o.and_then(|o| o.strategy).unwrap_or(hls.strategy),
-        table_size: o.and_then(|o| o.table_size).unwrap_or(default_table_size(&layer.kind, model)),
+        table_size: o
+            .and_then(|o| o.table_size)
+            .unwrap_or(default_table_size(&layer.kind, model)),
         softmax: o.and_then(|o| o.implementation).unwrap_or_default(),
         ..LayerConfig::default()
     };
@@ -245,10 +247,10 @@ fn resolve_layer(
     let x = input_type.unwrap_or(FixedType::fixed(DEFAULT_WIDTH, 6));
     let default_result = match &layer.kind {
         LayerKind::Input => model.unwrap_or_else(computed_result),
-        LayerKind::Softmax => model.unwrap_or(rnd_sat(FixedType::ufixed(DEFAULT_WIDTH, 0))),
+        LayerKind::Softmax => model.unwrap_or(rnd_sat(FixedType::ufixed(DEFAULT_WIDTH, 1))),
         LayerKind::Activation(a) => model.unwrap_or_else(|| match a {
-            Activation::Sigmoid | Activation::HardSigmoid { .. } => rnd_sat(FixedType::ufixed(DEFAULT_WIDTH, 0)),
-            Activation::Tanh | Activation::Softsign => rnd_sat(FixedType::fixed(DEFAULT_WIDTH, 1)),
+            Activation::Sigmoid | Activation::HardSigmoid { .. } => rnd_sat(FixedType::ufixed(DEFAULT_WIDTH, 1)),
+            Activation::Tanh | Activation::Softsign => rnd_sat(FixedType::fixed(DEFAULT_WIDTH, 2)),
             Activation::Clip { min, max } => {
                 let m = (min.abs().max(max.abs())) as f64;
                 rnd_sat(FixedType::fixed(DEFAULT_WIDTH, int_bits_for(m, DEFAULT_WIDTH)))
