@@ -2,7 +2,7 @@
 //! types, the exact `i128` arithmetic of [`FixedType::cast_from`] otherwise, and in both cases whether
 //! the exact value fitted the target (what the overflow counts of a trace report).
 
-use crate::fixed::{FixedType, Overflow, Quantization};
+use crate::fixed::{round_up, FixedType, Overflow, Quantization};
 
 /// True when every raw value of `t` fits an `i64`.
 pub(crate) fn fits_i64(t: &FixedType) -> bool {
@@ -173,21 +173,6 @@ impl Cast {
         };
         let sym = to.overflow == Overflow::SatSym && to.signed && !to.integer;
         q > to.max_raw() || q < to.min_raw() || (sym && m < 0 && q == to.min_raw())
-    }
-}
-
-/// Whether a quantization mode adds one to the truncated value `t`: `neg` is the sign of the source,
-/// `qb` the first dropped bit, `r` whether any bit below it is set, `odd` the parity of `t`.
-#[inline(always)]
-fn round_up(mode: Quantization, neg: bool, qb: bool, r: bool, odd: bool) -> bool {
-    match mode {
-        Quantization::Trn => false,
-        Quantization::TrnZero => neg && (qb || r),
-        Quantization::Rnd => qb,
-        Quantization::RndZero => qb && (neg || r),
-        Quantization::RndMinInf => qb && r,
-        Quantization::RndInf => qb && (!neg || r),
-        Quantization::RndConv => qb && (odd || r),
     }
 }
 

@@ -105,7 +105,7 @@ fn fits_i64(t: &FixedType) -> bool {
 /// Whether rounding adds one LSB: `qb` is the first dropped bit, `r` whether any later dropped bit is
 /// set, `neg` the sign of the value and `odd` the last kept bit.
 #[inline(always)]
-fn round_up(mode: Quantization, neg: bool, qb: bool, r: bool, odd: bool) -> bool {
+pub(crate) fn round_up(mode: Quantization, neg: bool, qb: bool, r: bool, odd: bool) -> bool {
     match mode {
         Quantization::Trn => false,
         Quantization::TrnZero => neg && (qb || r),

@@ -10,6 +10,7 @@ mod convert;
 mod ty;
 mod value;
 
+pub(crate) use convert::round_up;
 pub use convert::UnsupportedWidth;
 pub use ty::{FixedType, Overflow, ParseTypeError, Quantization};
 pub use value::Fixed;
