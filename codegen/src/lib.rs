@@ -12,6 +12,7 @@ pub mod driver;
 pub mod emulate;
 pub mod files;
 pub mod float;
+pub mod hls;
 pub mod import;
 pub mod ir;
 pub mod precision;
