@@ -32,6 +32,8 @@ impl Args {
         let mut options = BTreeMap::new();
         let mut it = argv.iter();
         while let Some(a) = it.next() {
+            // `-o DIR` is the short form of `--o DIR` (the output folder).
+            let a = if a == "-o" { "--o" } else { a.as_str() };
             if let Some(key) = a.strip_prefix("--") {
                 let (key, inline) = match key.split_once('=') {
                     Some((k, v)) => (k, Some(v.to_string())),

@@ -1,11 +1,13 @@
 //! `hls4ml`: the command line of hls4ml for Rust.
 //!
 //! ```text
+//! hls4ml convert <model.toml> [-o DIR]
 //! hls4ml inspect <model.toml>
 //! hls4ml predict <model.toml> --input X.npy --output y.npy [--engine emulator|float] [--reference y.npy] [--trace DIR]
 //! ```
 
 mod args;
+mod convert;
 mod inspect;
 mod predict;
 
@@ -15,6 +17,9 @@ const USAGE: &str = "\
 hls4ml — turn a trained neural network into FPGA firmware and a typed driver
 
 USAGE:
+    hls4ml convert <model.toml> [-o DIR]
+        Write the HLS project (firmware, parameters, weights, testbench, C-simulation bridge and
+        host headers) to DIR, or to the TOML's [hls] output_dir.
     hls4ml inspect <model.toml>
         Print the layer table: names, types, output shapes, resolved precisions, reuse factors,
         parameters and multiplications.
@@ -42,11 +47,12 @@ fn main() -> ExitCode {
             println!("hls4ml {}", env!("CARGO_PKG_VERSION"));
             return ExitCode::SUCCESS;
         }
+        Some("convert") => args::Args::parse(&argv[1..], &["o"]).and_then(|a| convert::run(&a)),
         Some("inspect") => args::Args::parse(&argv[1..], &[]).and_then(|a| inspect::run(&a)),
         Some("predict") => args::Args::parse(&argv[1..], &["input", "output", "engine", "reference", "trace"])
             .and_then(|a| predict::run(&a)),
         Some(other) => Err(args::CliError::Usage(format!(
-            "unknown command `{other}`; the commands are: inspect, predict"
+            "unknown command `{other}`; the commands are: convert, inspect, predict"
         ))),
     };
     match result {

@@ -13,6 +13,7 @@ pub mod emulate;
 pub mod files;
 pub mod float;
 pub mod hls;
+pub mod host_headers;
 pub mod import;
 pub mod ir;
 pub mod precision;

@@ -1,0 +1,35 @@
+//! `hls4ml convert`: write the HLS project.
+
+use crate::args::{Args, CliError};
+use hls4ml_codegen::{hls, host_headers};
+use std::path::PathBuf;
+
+/// Writes the firmware, testbench and host headers to `-o DIR` or the TOML's `[hls] output_dir`.
+pub fn run(args: &Args) -> Result<(), CliError> {
+    let p = args.project()?;
+    let (mut files, warnings) = hls::firmware(&p)?;
+    for w in &warnings {
+        eprint!("{}", w.render());
+    }
+    files.extend_under(host_headers::FOLDER, host_headers::files());
+    let dir = args
+        .get("o")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| p.config.hls.output_dir.clone());
+    let stats = files.write_to(&dir)?;
+    println!(
+        "wrote the HLS project of `{}` to {} ({} files written, {} unchanged)",
+        p.name(),
+        dir.display(),
+        stats.written,
+        stats.unchanged
+    );
+    println!("  firmware:   {}/firmware/{}.cpp", dir.display(), p.name());
+    println!("  testbench:  {}/{}_test.cpp (tb_data/)", dir.display(), p.name());
+    println!(
+        "  C sim only: {}/{}/ (our ap_* headers)",
+        dir.display(),
+        host_headers::FOLDER
+    );
+    Ok(())
+}
