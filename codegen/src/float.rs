@@ -81,39 +81,12 @@ fn eval(
         } => {
             let dims = kernel.shape.len() - 2;
             let (c_in, c_out) = (kernel.shape[dims], kernel.shape[dims + 1]);
-            // Treat 1-D as 2-D with a height of one.
-            let (ih, iw, kh, kw, sh, sw, dh, dw, ph, pw) = if dims == 1 {
-                (
-                    1,
-                    in_shape[0],
-                    1,
-                    kernel.shape[0],
-                    1,
-                    strides[0],
-                    1,
-                    dilation[0],
-                    0,
-                    padding[0].0,
-                )
-            } else {
-                (
-                    in_shape[0],
-                    in_shape[1],
-                    kernel.shape[0],
-                    kernel.shape[1],
-                    strides[0],
-                    strides[1],
-                    dilation[0],
-                    dilation[1],
-                    padding[0].0,
-                    padding[1].0,
-                )
-            };
-            let (oh, ow) = if dims == 1 {
-                (1, out_shape[0])
-            } else {
-                (out_shape[0], out_shape[1])
-            };
+            let (ih, iw) = as_2d(&in_shape[..dims], 1);
+            let (kh, kw) = as_2d(&kernel.shape[..dims], 1);
+            let (sh, sw) = as_2d(strides, 1);
+            let (dh, dw) = as_2d(dilation, 1);
+            let (ph, pw) = as_2d(&pads_before(padding), 0);
+            let (oh, ow) = as_2d(&out_shape[..dims], 1);
             let mut y = vec![0f32; oh * ow * c_out];
             for oy in 0..oh {
                 for ox in 0..ow {
@@ -151,25 +124,11 @@ fn eval(
         } => {
             let dims = pool.len();
             let c = in_shape[dims];
-            let (ih, iw, kh, kw, sh, sw, ph, pw) = if dims == 1 {
-                (1, in_shape[0], 1, pool[0], 1, strides[0], 0, padding[0].0)
-            } else {
-                (
-                    in_shape[0],
-                    in_shape[1],
-                    pool[0],
-                    pool[1],
-                    strides[0],
-                    strides[1],
-                    padding[0].0,
-                    padding[1].0,
-                )
-            };
-            let (oh, ow) = if dims == 1 {
-                (1, out_shape[0])
-            } else {
-                (out_shape[0], out_shape[1])
-            };
+            let (ih, iw) = as_2d(&in_shape[..dims], 1);
+            let (kh, kw) = as_2d(pool, 1);
+            let (sh, sw) = as_2d(strides, 1);
+            let (ph, pw) = as_2d(&pads_before(padding), 0);
+            let (oh, ow) = as_2d(&out_shape[..dims], 1);
             let mut y = vec![0f32; oh * ow * c];
             for oy in 0..oh {
                 for ox in 0..ow {
@@ -243,12 +202,9 @@ fn eval(
         LayerKind::ZeroPad { padding } => {
             let dims = padding.len();
             let c = in_shape[dims];
-            let (ih, iw, oh_pad, ow_pad) = if dims == 1 {
-                (1, in_shape[0], 0, padding[0].0)
-            } else {
-                (in_shape[0], in_shape[1], padding[0].0, padding[1].0)
-            };
-            let ow = if dims == 1 { out_shape[0] } else { out_shape[1] };
+            let (ih, iw) = as_2d(&in_shape[..dims], 1);
+            let (oh_pad, ow_pad) = as_2d(&pads_before(padding), 0);
+            let (_, ow) = as_2d(&out_shape[..dims], 1);
             let mut y = vec![0f32; out_shape.iter().product()];
             for iy in 0..ih {
                 for ix in 0..iw {
@@ -278,6 +234,20 @@ fn eval(
             y
         }
     }
+}
+
+/// A 1-D geometry as 2-D with a height of one: `[w]` → `(one, w)`, `[h, w]` → `(h, w)`.
+fn as_2d(v: &[usize], one: usize) -> (usize, usize) {
+    match v {
+        [w] => (one, *w),
+        [h, w, ..] => (*h, *w),
+        [] => (one, one),
+    }
+}
+
+/// The padding before each spatial dimension.
+fn pads_before(padding: &crate::ir::Padding) -> Vec<usize> {
+    padding.iter().map(|p| p.0).collect()
 }
 
 #[cfg(test)]
