@@ -160,12 +160,7 @@ fn keep() -> bool {
 
 /// A fresh scratch folder for one test case.
 fn scratch(label: &str) -> PathBuf {
-    let dir = std::env::temp_dir()
-        .join(format!("hls4ml-firmware-{}", std::process::id()))
-        .join(label);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    common::fresh_dir("firmware", label)
 }
 
 /// Removes a scratch folder (and the folder of this test run once it is empty), unless

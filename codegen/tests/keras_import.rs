@@ -72,10 +72,7 @@ fn layer<'g>(graph: &'g Graph, name: &str) -> &'g hls4ml_codegen::ir::Layer {
 
 /// A fresh temporary folder for one test.
 fn temp_dir(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hls4ml-keras-test-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    common::fresh_dir("keras-test", tag)
 }
 
 fn read_json(path: &Path) -> Value {
@@ -1024,27 +1021,10 @@ fn invalid_json_gives_an_error() {
 // ---------------------------------------------------------------------------------------------
 // Mutation: a corrupt file of any kind gives Ok or Err, never a panic.
 
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
 /// A deterministic mutant of `bytes` for `seed`: bit flips, byte overwrites, a truncation, or a
 /// duplicated chunk.
 fn mutate(bytes: &[u8], seed: u64) -> Vec<u8> {
-    let mut rng = XorShift(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let mut rng = common::Rng::new(seed);
     let mut b = bytes.to_vec();
     match rng.below(4) {
         0 => {
