@@ -6,6 +6,7 @@
 //! [`Project::load`], so they can never disagree.
 #![warn(missing_docs)]
 
+pub mod accel;
 pub mod config;
 pub mod diag;
 pub mod driver;
