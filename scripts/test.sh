@@ -15,4 +15,21 @@ if [ -z "${AP_TYPES_INCLUDE:-}" ]; then
     echo "SKIPPED: the genuine ap_* headers could not be fetched; comparisons against them will not run" >&2
   fi
 fi
+# The hls4ml wheel itself: its Tcl scripts are replayed through the Tcl recorder of the dry-run tests.
+if [ -z "${HLS4ML_WHEEL:-}" ] && [ -n "${AP_TYPES_INCLUDE:-}" ]; then
+  cache="${HLS4ML_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hls4ml-rs}"
+  wheel=$(find "$cache/wheels" -name 'hls4ml-1.3.0-*.whl' -print -quit 2>/dev/null || true)
+  [ -n "$wheel" ] && export HLS4ML_WHEEL="$wheel"
+fi
+# A Python with numpy for the tests of the generated Python drivers.
+if [ -z "${HLS4ML_PYTHON:-}" ]; then
+  if py=$(bash .ci/python-env.sh); then
+    export HLS4ML_PYTHON="$py"
+  elif [ "${CI:-}" = true ]; then
+    echo "error: cannot prepare a Python with numpy (PyPI)" >&2
+    exit 1
+  else
+    echo "SKIPPED: no Python with numpy; the Python driver tests will not run" >&2
+  fi
+fi
 cargo test --workspace --release "$@"

@@ -18,6 +18,7 @@ pub mod host_headers;
 pub mod import;
 pub mod ir;
 pub mod precision;
+pub mod report;
 mod project;
 
 pub use diag::{Diagnostic, Error, Result, Severity};

@@ -44,6 +44,22 @@ pub mod master_regs {
     pub const N: u32 = 0x28;
 }
 
+/// Names of the wrapper's arguments and of the IP's interfaces, as HLS names them. The C++
+/// arguments are `in`, `out` (and `n` for `axi_master`); HLS renames `in`/`out` to `in_r`/`out_r`
+/// in the RTL because they are Verilog keywords.
+pub mod ports {
+    /// `axi_stream`: the AXI4-Stream slave the DMA's `M_AXIS_MM2S` feeds.
+    pub const STREAM_IN: &str = "in_r";
+    /// `axi_stream`: the AXI4-Stream master feeding the DMA's `S_AXIS_S2MM`.
+    pub const STREAM_OUT: &str = "out_r";
+    /// `axi_lite` and `axi_master`: the `s_axilite` bundle `control`'s interface.
+    pub const CONTROL: &str = "s_axi_control";
+    /// `axi_master`: the input buffer's AXI4 master (bundle `gmem0`).
+    pub const MASTER_IN: &str = "m_axi_gmem0";
+    /// `axi_master`: the output buffer's AXI4 master (bundle `gmem1`).
+    pub const MASTER_OUT: &str = "m_axi_gmem1";
+}
+
 /// Whether a (family, interface) pair is supported, and why not when it is not.
 pub fn support(family: Family, interface: Interface) -> std::result::Result<(), &'static str> {
     match (family, interface) {

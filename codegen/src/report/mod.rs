@@ -1,0 +1,1 @@
+//! Placeholder: the Vivado / Vivado HLS report parser is filled in next.
