@@ -25,12 +25,13 @@
 //! - [`accelerator!`] reads the TOML at compile time and expands to a module with the model's
 //!   `Input`/`Output` types and shapes.
 //! - [`runtime`] holds the fixed-point types and `.npy` I/O that run on the board and the host.
-//! - With the `build` feature, [`build`] re-exports the generator (`hls4ml-codegen`) for build
-//!   scripts.
+//! - With the `build` feature, [`build`] is the build-script API:
+//!   `hls4ml::build::project("model.toml").emit()` writes the whole project under `OUT_DIR` and
+//!   compiles its C simulation into a static library with `extern "C"` batch entry points.
 
 pub use hls4ml_macros::accelerator;
 pub use hls4ml_runtime as runtime;
 
-/// The generator, for build scripts: the TOML schema, importers, IR and precisions.
+/// The build-script API (feature `build`): see [`hls4ml_codegen::build`].
 #[cfg(feature = "build")]
-pub use hls4ml_codegen as build;
+pub use hls4ml_codegen::build;

@@ -7,7 +7,9 @@
 #![warn(missing_docs)]
 
 pub mod accel;
+pub mod build;
 pub mod config;
+pub mod csim;
 pub mod diag;
 pub mod driver;
 pub mod emulate;
@@ -23,3 +25,16 @@ mod project;
 
 pub use diag::{Diagnostic, Error, Result, Severity};
 pub use project::Project;
+
+/// Every file of a project's generated tree (paths relative to the project folder): the HLS
+/// firmware and its testbench ([`hls`]), the AXI wrapper, Tcl and drivers ([`accel`]), and the
+/// host-only `ap_*` headers of the C simulation ([`host_headers`]). Pure: nothing is written.
+/// Returns the files and the warnings found on the way.
+pub fn generate(project: &Project) -> Result<(files::Files, Vec<Diagnostic>)> {
+    let (mut files, warnings) = hls::firmware(project)?;
+    for (path, contents) in accel::files(project)?.iter() {
+        files.add(path, contents);
+    }
+    files.extend_under(host_headers::FOLDER, host_headers::files());
+    Ok((files, warnings))
+}

@@ -99,6 +99,50 @@ unsigned long {p}_input_size(void) {{ return N_IN; }}
 unsigned long {p}_output_size(void) {{ return N_OUT; }}
 
 }}  // extern "C"
+
+#ifdef HLS4ML_CSIM_MAIN
+// A command-line runner (built with -DHLS4ML_CSIM_MAIN): `runner IN OUT` reads raw little-endian
+// f32 inputs (n * N_IN values) from the file IN and writes the n * N_OUT f32 outputs to OUT.
+#include <cstdio>
+#include <cstdlib>
+
+int main(int argc, char** argv) {{
+    if (argc != 3) {{
+        std::fprintf(stderr, "usage: %s INPUTS.f32 OUTPUTS.f32\n", argv[0]);
+        return 2;
+    }}
+    std::FILE* f = std::fopen(argv[1], "rb");
+    if (!f) {{
+        std::fprintf(stderr, "cannot open %s\n", argv[1]);
+        return 3;
+    }}
+    std::fseek(f, 0, SEEK_END);
+    const long bytes = std::ftell(f);
+    std::fseek(f, 0, SEEK_SET);
+    const unsigned long values = (unsigned long)bytes / sizeof(float);
+    if (bytes < 0 || values % N_IN != 0 || (unsigned long)bytes % sizeof(float) != 0) {{
+        std::fprintf(stderr, "%s holds %ld bytes: not a whole number of %d-value samples\n", argv[1], bytes, N_IN);
+        return 4;
+    }}
+    const unsigned long n = values / N_IN;
+    float* in = (float*)std::malloc(values * sizeof(float) + 1);
+    float* out = (float*)std::malloc(n * N_OUT * sizeof(float) + 1);
+    if (!in || !out || std::fread(in, sizeof(float), values, f) != values) {{
+        std::fprintf(stderr, "cannot read %s\n", argv[1]);
+        return 4;
+    }}
+    std::fclose(f);
+    {p}_predict_batch_f32(in, out, n);
+    std::FILE* g = std::fopen(argv[2], "wb");
+    if (!g || std::fwrite(out, sizeof(float), n * N_OUT, g) != n * N_OUT || std::fclose(g) != 0) {{
+        std::fprintf(stderr, "cannot write %s\n", argv[2]);
+        return 5;
+    }}
+    std::free(in);
+    std::free(out);
+    return 0;
+}}
+#endif
 "#,
         stamp = stamp(
             plan,

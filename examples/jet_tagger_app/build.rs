@@ -1,0 +1,12 @@
+//! Writes the jet tagger's Vivado HLS project under OUT_DIR and compiles its C simulation into a
+//! static library linked into this crate.
+
+fn main() {
+    match hls4ml::build::project("../../models/jet_tagger/jet_tagger.toml").emit() {
+        Ok(built) => {
+            // The project folder, for the program to print.
+            println!("cargo:rustc-env=HLS4ML_PROJECT_DIR={}", built.project_dir.display());
+        }
+        Err(e) => panic!("{}", e.render()),
+    }
+}
