@@ -1,17 +1,16 @@
 //! `hls4ml convert`: write the HLS project.
 
 use crate::args::{Args, CliError};
-use hls4ml_codegen::{hls, host_headers};
+use hls4ml_codegen::host_headers;
 use std::path::PathBuf;
 
-/// Writes the firmware, testbench and host headers to `-o DIR` or the TOML's `[hls] output_dir`.
+/// Writes the whole project (firmware, testbench, AXI wrapper, Tcl, drivers, host headers) to `-o DIR` or the TOML's `[hls] output_dir`.
 pub fn run(args: &Args) -> Result<(), CliError> {
     let p = args.project()?;
-    let (mut files, warnings) = hls::firmware(&p)?;
+    let (files, warnings) = hls4ml_codegen::generate(&p)?;
     for w in &warnings {
         eprint!("{}", w.render());
     }
-    files.extend_under(host_headers::FOLDER, host_headers::files());
     let dir = args
         .get("o")
         .map(PathBuf::from)

@@ -8,9 +8,9 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     let input = args.require("input")?;
     let output = args.require("output")?;
     let engine = args.get("engine").unwrap_or("emulator");
-    if !["emulator", "float"].contains(&engine) {
+    if !["emulator", "csim", "float"].contains(&engine) {
         return Err(CliError::Usage(format!(
-            "unknown engine `{engine}`; available: emulator, float"
+            "unknown engine `{engine}`; available: emulator, csim, float"
         )));
     }
     let p = args.project()?;
@@ -32,9 +32,37 @@ pub fn run(args: &Args) -> Result<(), CliError> {
                 .join(", ")
         )));
     }
+    let fail = |e: hls4ml_codegen::Error| CliError::Failed(e.render());
+    // The C simulation runs from the written project: convert first (only changed files are
+    // written), then compile the runner against the headers found (ours, or Xilinx's).
+    let csim = if engine == "csim" {
+        let (files, warnings) = hls4ml_codegen::generate(&p).map_err(fail)?;
+        for w in &warnings {
+            eprint!("{}", w.render());
+        }
+        let dir = &p.config.hls.output_dir;
+        files.write_to(dir).map_err(fail)?;
+        let headers = hls4ml_codegen::csim::Headers::from_env();
+        let sim = hls4ml_codegen::csim::CSim::compile(&p, dir, &headers).map_err(fail)?;
+        eprintln!(
+            "csim: compiled {} against {} in {:.1} s",
+            sim.runner().display(),
+            headers.describe(),
+            sim.compile_seconds
+        );
+        Some(sim)
+    } else {
+        None
+    };
     let start = std::time::Instant::now();
-    let (y, trace) = match engine {
-        "float" => (hls4ml_codegen::float::forward_batch(g, &x.data), None),
+    let (y, trace) = match (engine, &csim) {
+        ("float", _) => (hls4ml_codegen::float::forward_batch(g, &x.data), None),
+        (_, Some(sim)) => {
+            let y = sim.predict(&x.data).map_err(fail)?;
+            // The emulator computes the same bits; its trace counts the overflows.
+            let model = hls4ml_codegen::emulate::model(g).map_err(|e| CliError::Failed(format!("error: {e}")))?;
+            (y, Some(model))
+        }
         _ => {
             let model = hls4ml_codegen::emulate::model(g).map_err(|e| CliError::Failed(format!("error: {e}")))?;
             // The trace also counts overflows; it costs a second pass, so it runs after the timing.
@@ -73,7 +101,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
             println!("trace: every layer's emulated and float outputs written to {dir}/");
         }
     } else if args.get("trace").is_some() {
-        return Err(CliError::Usage("--trace goes with --engine emulator".into()));
+        return Err(CliError::Usage("--trace goes with --engine emulator or csim".into()));
     }
     if let Some(reference) = args.get("reference") {
         let r = npy::read_f32(reference).map_err(|e| CliError::Failed(format!("error: {e}")))?;

@@ -22,11 +22,9 @@
 //! ```
 //!
 //! ```no_run
-//! // build.rs
-//! fn main() {
-//!     if let Err(e) = hls4ml_codegen::build::project("models/jet_tagger/jet_tagger.toml").emit() {
-//!         panic!("{}", e.render());
-//!     }
+//! // the body of a build.rs's `fn main()`
+//! if let Err(e) = hls4ml_codegen::build::project("models/jet_tagger/jet_tagger.toml").emit() {
+//!     panic!("{}", e.render());
 //! }
 //! ```
 
@@ -96,7 +94,9 @@ impl Builder {
         let toml = if self.toml.is_absolute() {
             self.toml.clone()
         } else {
-            let manifest = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_default();
+            let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_default();
             manifest.join(&self.toml)
         };
         println!("cargo:rerun-if-changed={}", toml.display());

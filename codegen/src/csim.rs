@@ -69,7 +69,10 @@ impl Headers {
 
 /// The host C++ compiler: `$CXX`, else `c++`.
 pub fn compiler() -> String {
-    std::env::var("CXX").ok().filter(|c| !c.is_empty()).unwrap_or_else(|| "c++".into())
+    std::env::var("CXX")
+        .ok()
+        .filter(|c| !c.is_empty())
+        .unwrap_or_else(|| "c++".into())
 }
 
 /// A compiled C simulation of a project.
@@ -86,6 +89,11 @@ impl CSim {
     /// Compiles the C simulation of `project`, whose files are already written to `project_dir`
     /// (by [`crate::generate`]), into `project_dir/csim/<P>_csim`.
     pub fn compile(project: &Project, project_dir: &Path, headers: &Headers) -> Result<CSim> {
+        CSim::compile_with(project, project_dir, headers, &[])
+    }
+
+    /// [`CSim::compile`] with extra compiler flags (say `-Wall -Wextra -Werror`).
+    pub fn compile_with(project: &Project, project_dir: &Path, headers: &Headers, flags: &[&str]) -> Result<CSim> {
         let name = project.name();
         let out_dir = project_dir.join("csim");
         std::fs::create_dir_all(&out_dir).map_err(|e| Error::in_file(&out_dir, format!("cannot create: {e}")))?;
@@ -96,7 +104,10 @@ impl CSim {
         ];
         for s in &sources {
             if !s.is_file() {
-                return Err(Error::in_file(s, "missing: write the project before compiling its C simulation"));
+                return Err(Error::in_file(
+                    s,
+                    "missing: write the project before compiling its C simulation",
+                ));
             }
         }
         let start = Instant::now();
@@ -110,10 +121,12 @@ impl CSim {
         for dir in headers.include_dirs(project_dir) {
             cmd.arg("-I").arg(dir);
         }
-        cmd.args(&sources).arg("-o").arg(&runner);
-        let out = cmd
-            .output()
-            .map_err(|e| Error::new(format!("cannot run the C++ compiler `{cxx}`: {e} (set CXX to choose one)")))?;
+        cmd.args(flags).args(&sources).arg("-o").arg(&runner);
+        let out = cmd.output().map_err(|e| {
+            Error::new(format!(
+                "cannot run the C++ compiler `{cxx}`: {e} (set CXX to choose one)"
+            ))
+        })?;
         if !out.status.success() {
             let log = String::from_utf8_lossy(&out.stderr);
             let head: Vec<&str> = log.lines().take(30).collect();
@@ -139,7 +152,7 @@ impl CSim {
     /// Runs every sample of `x` (n × input size values, channels last) and returns the
     /// n × output size outputs.
     pub fn predict(&self, x: &[f32]) -> Result<Vec<f32>> {
-        if x.len() % self.n_in != 0 {
+        if !x.len().is_multiple_of(self.n_in) {
             return Err(Error::new(format!(
                 "{} input values are not a whole number of {}-value samples",
                 x.len(),
@@ -161,7 +174,11 @@ impl CSim {
             let _ = std::fs::remove_file(&output);
             return Err(Error::in_file(
                 &self.runner,
-                format!("the C simulation failed ({}): {}", run.status, String::from_utf8_lossy(&run.stderr).trim()),
+                format!(
+                    "the C simulation failed ({}): {}",
+                    run.status,
+                    String::from_utf8_lossy(&run.stderr).trim()
+                ),
             ));
         }
         let raw = std::fs::read(&output).map_err(|e| Error::in_file(&output, format!("cannot read: {e}")))?;
@@ -173,6 +190,9 @@ impl CSim {
                 format!("the C simulation wrote {} bytes, {} expected", raw.len(), expected * 4),
             ));
         }
-        Ok(raw.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
+        Ok(raw
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect())
     }
 }

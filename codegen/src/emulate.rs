@@ -175,7 +175,7 @@ mod tests {
     fn tensor(shape: Vec<usize>, seed: u32) -> Tensor {
         let n: usize = shape.iter().product();
         let data = (0..n)
-            .map(|i| ((i as u32 * 2654435761u32).wrapping_add(seed * 40503) % 1000) as f32 / 1000.0 - 0.5)
+            .map(|i| ((i as u32).wrapping_mul(2654435761u32).wrapping_add(seed * 40503) % 1000) as f32 / 1000.0 - 0.5)
             .collect();
         Tensor::new(shape, data).unwrap()
     }

@@ -165,12 +165,15 @@ fn all_ap_fixed_16_6_logits_equal_hls4ml_bit_for_bit() {
     assert!(failures.is_empty(), "{failures:?}");
 }
 
-/// With the softmax kept, hls4ml's argmax agreement with the float model is the bar. The softmax of
-/// `docs/semantics.md` is not hls4ml's: hls4ml's coarser tables turn some near-ties of the logits into
-/// exact ties, which the first-index argmax then breaks towards the lower class, by chance the float
-/// model's class in a few samples. So the emulator must (a) keep the argmax of the logits (which are
-/// hls4ml's bit for bit) at least as often as hls4ml's softmax does, and (b) agree with the float
-/// model within 0.5 % of hls4ml's figure.
+/// With the softmax kept, hls4ml's argmax agreement with the float model is the bar. The logits are
+/// hls4ml's bit for bit, and a softmax can only lose information: a softmax that keeps the logits'
+/// argmax agrees with the float model exactly as often as the logits do. hls4ml's coarser tables
+/// turn some near-ties of the logits into exact ties, which the first-index argmax then breaks
+/// towards the lower class — by chance the float model's class in a few samples, so on two models
+/// hls4ml's figure is above its own logits' (KERAS_3layer 0.986 vs 0.984, batch norm 0.963 vs
+/// 0.960). The emulator must therefore (a) keep the argmax of the logits at least as often as
+/// hls4ml's softmax does, and (b) agree with the float model at least as often as hls4ml does, or
+/// as the logits do where hls4ml's exact ties beat the logits.
 #[test]
 fn with_the_softmax_kept_argmax_agreement_matches_hls4ml() {
     let mut failures = vec![];
@@ -190,8 +193,9 @@ fn with_the_softmax_kept_argmax_agreement_matches_hls4ml() {
         let logits = read(&dir, "y_hls4ml_ap16_6_logits.npy").data;
         let (keeps, _, _) = compare(&y, &logits, n_out);
         let (hls_keeps, _, _) = compare(&hls_full, &logits, n_out);
+        let (logits_agree, _, _) = compare(&logits, &read(&dir, "y_float.npy").data, n_out);
         println!(
-            "{name}: argmax agreement with the float model {agree:.3} (hls4ml {hls_agree:.3}), with the logits {keeps:.3} (hls4ml {hls_keeps:.3}); mean abs error {mean:.4} (hls4ml {:.4}), max {max:.4}",
+            "{name}: argmax agreement with the float model {agree:.3} (hls4ml {hls_agree:.3}, the logits {logits_agree:.3}), with the logits {keeps:.3} (hls4ml {hls_keeps:.3}); mean abs error {mean:.4} (hls4ml {:.4}), max {max:.4}",
             hls["mean_abs_diff_vs_float"].as_f64().unwrap()
         );
         if keeps < hls_keeps {
@@ -199,9 +203,9 @@ fn with_the_softmax_kept_argmax_agreement_matches_hls4ml() {
                 "{name}: keeps the logits' argmax in {keeps}, hls4ml in {hls_keeps}"
             ));
         }
-        if agree < hls_agree - 0.005 {
+        if agree < hls_agree.min(logits_agree) {
             failures.push(format!(
-                "{name}: argmax agreement {agree} < hls4ml's {hls_agree} − 0.005"
+                "{name}: argmax agreement {agree} < hls4ml's {hls_agree} (the logits' {logits_agree})"
             ));
         }
     }

@@ -20,7 +20,12 @@ pub const PROJECT_DIR: &str = env!("HLS4ML_PROJECT_DIR");
 /// Sizes of one input and one output sample, as the compiled firmware reports them.
 pub fn sizes() -> (usize, usize) {
     // SAFETY: plain C functions without arguments returning constants.
-    unsafe { (ffi::jet_tagger_input_size() as usize, ffi::jet_tagger_output_size() as usize) }
+    unsafe {
+        (
+            ffi::jet_tagger_input_size() as usize,
+            ffi::jet_tagger_output_size() as usize,
+        )
+    }
 }
 
 /// Runs the C simulation over a batch of samples.

@@ -22,7 +22,12 @@ fn the_linked_c_simulation_equals_the_emulator_bit_for_bit() {
 fn the_project_was_written_under_out_dir() {
     let dir = std::path::Path::new(PROJECT_DIR);
     assert!(dir.ends_with("hls4ml/jet_tagger"), "{}", dir.display());
-    for f in ["firmware/jet_tagger.cpp", "firmware/defines.h", "jet_tagger_bridge.cpp", "host_include/ap_fixed.h"] {
+    for f in [
+        "firmware/jet_tagger.cpp",
+        "firmware/defines.h",
+        "jet_tagger_bridge.cpp",
+        "host_include/ap_fixed.h",
+    ] {
         assert!(dir.join(f).is_file(), "{f} missing in {}", dir.display());
     }
 }
