@@ -28,6 +28,12 @@ pub struct Args {
 impl Args {
     /// Parses `<toml> [--key value]...`, accepting only the given option names.
     pub fn parse(argv: &[String], allowed: &[&str]) -> Result<Args, CliError> {
+        Args::parse_with_flags(argv, allowed, &[])
+    }
+
+    /// [`Args::parse`] where the names in `flags` take no value (`--json`); a given flag reads as
+    /// `Some("true")`.
+    pub fn parse_with_flags(argv: &[String], allowed: &[&str], flags: &[&str]) -> Result<Args, CliError> {
         let mut toml = None;
         let mut options = BTreeMap::new();
         let mut it = argv.iter();
@@ -39,11 +45,19 @@ impl Args {
                     Some((k, v)) => (k, Some(v.to_string())),
                     None => (key, None),
                 };
+                if flags.contains(&key) {
+                    if let Some(v) = inline {
+                        return Err(CliError::Usage(format!("`--{key}` takes no value (got `{v}`)")));
+                    }
+                    options.insert(key.to_string(), "true".to_string());
+                    continue;
+                }
                 if !allowed.contains(&key) {
-                    let list = if allowed.is_empty() {
+                    let names: Vec<String> = allowed.iter().chain(flags).map(|k| format!("--{k}")).collect();
+                    let list = if names.is_empty() {
                         "none".to_string()
                     } else {
-                        allowed.iter().map(|k| format!("--{k}")).collect::<Vec<_>>().join(", ")
+                        names.join(", ")
                     };
                     return Err(CliError::Usage(format!(
                         "unknown option `--{key}`; this command takes: {list}"

@@ -3,13 +3,15 @@
 //! ```text
 //! hls4ml convert <model.toml> [-o DIR]
 //! hls4ml inspect <model.toml>
-//! hls4ml predict <model.toml> --input X.npy --output y.npy [--engine emulator|float] [--reference y.npy] [--trace DIR]
+//! hls4ml report <model.toml> [-o DIR] [--json]
+//! hls4ml predict <model.toml> --input X.npy --output y.npy [--engine emulator|csim|float] [--reference y.npy] [--trace DIR]
 //! ```
 
 mod args;
 mod convert;
 mod inspect;
 mod predict;
+mod report;
 
 use std::process::ExitCode;
 
@@ -18,18 +20,25 @@ hls4ml — turn a trained neural network into FPGA firmware and a typed driver
 
 USAGE:
     hls4ml convert <model.toml> [-o DIR]
-        Write the HLS project (firmware, parameters, weights, testbench, C-simulation bridge and
-        host headers) to DIR, or to the TOML's [hls] output_dir.
+        Write the project (HLS firmware, parameters, weights, testbench, C-simulation bridge, AXI
+        wrapper, Tcl scripts, drivers and host headers) to DIR, or to the TOML's [hls] output_dir.
     hls4ml inspect <model.toml>
         Print the layer table: names, types, output shapes, resolved precisions, reuse factors,
         parameters and multiplications.
-    hls4ml predict <model.toml> --input X.npy --output y.npy [--engine emulator|float]
+    hls4ml predict <model.toml> --input X.npy --output y.npy [--engine emulator|csim|float]
                    [--reference y_ref.npy] [--trace DIR]
         Run the model on every sample of X.npy (shape: samples × model input shape) and write the
         outputs (samples × flattened output). `emulator` (the default) computes the firmware's
-        exact bits and counts the values that overflow their type, per layer; `float` is the float
-        reference. With --reference, print the max abs error and the argmax agreement against it;
+        exact bits in Rust and counts the values that overflow their type, per layer; `csim`
+        writes the project to [hls] output_dir and runs its C simulation, compiled with $CXX (or
+        c++) against our ap_* headers, or Xilinx's when AP_TYPES_INCLUDE or $XILINX_HLS is set —
+        the same bits; `float` is the float reference. With --reference, print the max abs error and the argmax agreement against it;
         with --trace, write every layer's emulated and float outputs as .npy files to DIR.
+
+    hls4ml report <model.toml> [-o DIR] [--json]
+        Read the reports of a built project (DIR, or the TOML's [hls] output_dir): C synthesis
+        (latency, interval, resources), co-simulation, Vivado synthesis, implementation
+        utilization and timing; print them as a table, or as JSON. Absent reports are listed.
 
 OPTIONS:
     -h, --help       Print this help
@@ -51,8 +60,9 @@ fn main() -> ExitCode {
         Some("inspect") => args::Args::parse(&argv[1..], &[]).and_then(|a| inspect::run(&a)),
         Some("predict") => args::Args::parse(&argv[1..], &["input", "output", "engine", "reference", "trace"])
             .and_then(|a| predict::run(&a)),
+        Some("report") => args::Args::parse_with_flags(&argv[1..], &["o"], &["json"]).and_then(|a| report::run(&a)),
         Some(other) => Err(args::CliError::Usage(format!(
-            "unknown command `{other}`; the commands are: convert, inspect, predict"
+            "unknown command `{other}`; the commands are: convert, inspect, predict, report"
         ))),
     };
     match result {

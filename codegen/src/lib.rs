@@ -20,8 +20,8 @@ pub mod host_headers;
 pub mod import;
 pub mod ir;
 pub mod precision;
-pub mod report;
 mod project;
+pub mod report;
 
 pub use diag::{Diagnostic, Error, Result, Severity};
 pub use project::Project;
