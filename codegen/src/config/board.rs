@@ -23,6 +23,54 @@ impl Family {
 
     /// All families, for messages.
     pub const ALL: [Family; 3] = [Family::Zynq7000, Family::ZynqMp, Family::Alveo];
+
+    /// The processor's IP in the Vivado catalog (`vendor:library:name`; the version is the one the
+    /// Vivado at hand has), for the Zynq families.
+    pub fn processor_ip(self) -> Option<&'static str> {
+        match self {
+            Family::Zynq7000 => Some("xilinx.com:ip:processing_system7"),
+            Family::ZynqMp => Some("xilinx.com:ip:zynq_ultra_ps_e"),
+            Family::Alveo => None,
+        }
+    }
+
+    /// The processor's slave port the accelerator's data goes through into DDR: `S_AXI_HP0`
+    /// (Zynq-7000, not cache-coherent) or `S_AXI_HPC0_FPD` (Zynq UltraScale+, coherent).
+    pub fn data_port(self) -> Option<&'static str> {
+        match self {
+            Family::Zynq7000 => Some("S_AXI_HP0"),
+            Family::ZynqMp => Some("S_AXI_HPC0_FPD"),
+            Family::Alveo => None,
+        }
+    }
+
+    /// The processor's master port that reaches the PL's control registers: `M_AXI_GP0` or
+    /// `M_AXI_HPM0_FPD`.
+    pub fn control_port(self) -> Option<&'static str> {
+        match self {
+            Family::Zynq7000 => Some("M_AXI_GP0"),
+            Family::ZynqMp => Some("M_AXI_HPM0_FPD"),
+            Family::Alveo => None,
+        }
+    }
+
+    /// The processor's first PL clock output: `FCLK_CLK0` or `pl_clk0`.
+    pub fn pl_clock_pin(self) -> Option<&'static str> {
+        match self {
+            Family::Zynq7000 => Some("FCLK_CLK0"),
+            Family::ZynqMp => Some("pl_clk0"),
+            Family::Alveo => None,
+        }
+    }
+
+    /// The processor's PL reset output (active low): `FCLK_RESET0_N` or `pl_resetn0`.
+    pub fn pl_reset_pin(self) -> Option<&'static str> {
+        match self {
+            Family::Zynq7000 => Some("FCLK_RESET0_N"),
+            Family::ZynqMp => Some("pl_resetn0"),
+            Family::Alveo => None,
+        }
+    }
 }
 
 /// A board: its part and how the design is put together on it.
@@ -40,6 +88,20 @@ pub struct Board {
     pub platform: Option<String>,
     /// True for the six boards the crate knows; false for a custom board from the TOML.
     pub known: bool,
+}
+
+impl Board {
+    /// The memory an Alveo kernel's buffers live in, as `v++ --link` names it: `HBM[0]` on the
+    /// HBM cards (U50, U280, and custom cards whose part is an HBM device: `xcu50`, `xcu55`,
+    /// `xcu280`), `DDR[0]` on the others (U200, U250). `None` for Zynq boards.
+    pub fn memory_bank(&self) -> Option<&'static str> {
+        if self.family != Family::Alveo {
+            return None;
+        }
+        let part = self.part.to_ascii_lowercase();
+        let hbm = ["xcu50", "xcu55", "xcu280"].iter().any(|p| part.starts_with(p));
+        Some(if hbm { "HBM[0]" } else { "DDR[0]" })
+    }
 }
 
 /// A board the crate knows.
@@ -141,5 +203,17 @@ mod tests {
         assert_eq!(known_names().count(), 6);
         assert_eq!(known("zcu102").unwrap().family, Family::ZynqMp);
         assert!(known("pynq-z1").is_none());
+    }
+
+    #[test]
+    fn alveo_buffers_go_to_the_cards_own_memory() {
+        let bank = |name: &str| known(name).unwrap().memory_bank();
+        assert_eq!(bank("alveo-u50"), Some("HBM[0]"));
+        assert_eq!(bank("alveo-u280"), Some("HBM[0]"));
+        assert_eq!(bank("alveo-u200"), Some("DDR[0]"));
+        assert_eq!(bank("alveo-u250"), Some("DDR[0]"));
+        assert_eq!(bank("pynq-z2"), None);
+        assert_eq!(Family::ZynqMp.data_port(), Some("S_AXI_HPC0_FPD"));
+        assert_eq!(Family::Alveo.processor_ip(), None);
     }
 }
