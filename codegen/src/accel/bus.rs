@@ -135,7 +135,11 @@ impl Bus {
             BusType::Double => v.to_bits(),
             BusType::Fixed(t) => {
                 let raw = t.quantize_f64(v);
-                let mask = if self.word_bits == 64 { u64::MAX } else { (1u64 << self.word_bits) - 1 };
+                let mask = if self.word_bits == 64 {
+                    u64::MAX
+                } else {
+                    (1u64 << self.word_bits) - 1
+                };
                 (raw as i64 as u64) & mask
             }
         }
@@ -150,11 +154,11 @@ impl Bus {
                 // The value sits in the low `width` bits, extended by its signedness.
                 let shift = 64 - t.width;
                 let raw = if t.signed {
-                    ((word << shift) as i64) >> shift
+                    (((word << shift) as i64) >> shift) as f64
                 } else {
-                    ((word << shift) >> shift) as i64
+                    ((word << shift) >> shift) as f64
                 };
-                raw as f64 * t.lsb()
+                raw * t.lsb()
             }
         }
     }
@@ -205,6 +209,9 @@ mod tests {
         assert_eq!(u.decode(u.encode(100.0)), u.fixed().unwrap().max_value());
         assert_eq!(u.decode(u.encode(1.0 / 1024.0)), 0.0);
         assert_eq!(u.decode(u.encode(1.0 / 512.0)), 1.0 / 256.0); // AP_RND: the tie rounds up
+                                                                  // A 64-bit unsigned word with its top bit set is a large positive value.
+        let w = Bus::new(fixed("ap_ufixed<64,10>"), Interface::AxiStream, 1).unwrap();
+        assert_eq!(w.decode(u64::MAX), (u64::MAX as f64) * 2f64.powi(-54));
         let f = Bus::new(BusType::Float, Interface::AxiStream, 1).unwrap();
         assert_eq!(f.decode(f.encode(0.1)), 0.1f32 as f64);
     }
