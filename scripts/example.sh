@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The main job on the bundled example (models/jet_tagger/, a PYNQ-Z2 TOML):
 #  1. print the layer table with the resolved precisions;
-#  2. write the HLS project (firmware, weights, testbench) to the TOML's output_dir;
+#  2. write the project (HLS firmware, AXI wrapper, Tcl, drivers, testbench) to the TOML's output_dir;
 #  3. compile and run its C-simulation testbench against our host ap_* headers;
 #  4. run the bit-accurate emulation over the 1000 test inputs and compare with Keras's float outputs
-#     (max abs error, argmax agreement, overflows per layer).
+#     (max abs error, argmax agreement, overflows per layer);
+#  5. run the same inputs through the compiled C simulation and check it gives the emulation's bits.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 toml=models/jet_tagger/jet_tagger.toml
@@ -26,4 +27,11 @@ $hls4ml predict "$toml" --engine emulator \
   --input models/jet_tagger/X.npy --output target/example/y_emulated.npy \
   --reference models/jet_tagger/y_float.npy --trace target/example/trace
 echo
-echo "The HLS project is in $prj/"
+echo "The same inputs through the C simulation of the generated C++:"
+$hls4ml predict "$toml" --engine csim \
+  --input models/jet_tagger/X.npy --output target/example/y_csim.npy \
+  --reference models/jet_tagger/y_float.npy
+cmp target/example/y_csim.npy target/example/y_emulated.npy
+echo "C simulation and emulation: identical outputs, bit for bit"
+echo
+echo "The Vivado HLS / Vivado project is in $prj/ (build it with: $hls4ml build $toml --bitfile)"

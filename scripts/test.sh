@@ -21,6 +21,14 @@ if [ -z "${HLS4ML_WHEEL:-}" ] && [ -n "${AP_TYPES_INCLUDE:-}" ]; then
   wheel=$(find "$cache/wheels" -name 'hls4ml-1.3.0-*.whl' -print -quit 2>/dev/null || true)
   [ -n "$wheel" ] && export HLS4ML_WHEEL="$wheel"
 fi
+# tclsh runs the generated Tcl through the recorder of the dry-run tests (Debian package `tcl`).
+if ! command -v tclsh >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing tcl (tclsh) for the Tcl dry-run tests" >&2
+    apt-get install -y -qq tcl >&2 || { apt-get update -qq >&2 && apt-get install -y -qq tcl >&2; } || true
+  fi
+  command -v tclsh >/dev/null 2>&1 || echo "SKIPPED: no tclsh; the Tcl dry-run tests will not run (they fail under CI=true)" >&2
+fi
 # A Python with numpy for the tests of the generated Python drivers.
 if [ -z "${HLS4ML_PYTHON:-}" ]; then
   if py=$(bash .ci/python-env.sh); then

@@ -24,6 +24,25 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         stats.unchanged
     );
     println!("  firmware:   {}/firmware/{}.cpp", dir.display(), p.name());
+    println!(
+        "  wrapper:    {}/firmware/{}_axi.cpp ({}, top {}_axi)",
+        dir.display(),
+        p.name(),
+        p.config.board.interface.as_str(),
+        p.name()
+    );
+    let tcl: Vec<String> = files
+        .iter()
+        .filter(|(f, _)| f.extension().is_some_and(|e| e == "tcl"))
+        .map(|(f, _)| f.display().to_string())
+        .collect();
+    println!("  Tcl:        {} (in {})", tcl.join(", "), dir.display());
+    let drivers: Vec<String> = files
+        .iter()
+        .filter(|(f, _)| f.to_string_lossy().ends_with("_driver.py") || f.to_string_lossy().ends_with("_driver.h"))
+        .map(|(f, _)| f.display().to_string())
+        .collect();
+    println!("  drivers:    {}", drivers.join(", "));
     println!("  testbench:  {}/{}_test.cpp (tb_data/)", dir.display(), p.name());
     println!(
         "  C sim only: {}/{}/ (our ap_* headers)",

@@ -257,3 +257,26 @@ fn calibration_of_the_wrong_shape_is_rejected() {
     let r = project_error(&format!("{GOOD}\n[hls]\ncalibration = \"{}\"\n", x.display()));
     assert_has(&r, &["calibration inputs have shape [1000, 8, 8, 1]", "[16]"]);
 }
+
+#[test]
+fn an_interface_the_board_cannot_take_points_at_it_and_says_why() {
+    let alveo = GOOD.replace("name = \"pynq-z2\"", "name = \"alveo-u50\"");
+    let r = config_error(&format!("{alveo}interface = \"axi_stream\"\n"));
+    assert_has(
+        &r,
+        &[
+            "board `alveo-u50` (alveo) does not support interface `axi_stream`",
+            "interface = \"axi_master\"",
+            "test.toml:",
+        ],
+    );
+    // Without an interface, an Alveo card gets axi_master.
+    let c = Config::parse(toml_path(), &alveo).unwrap();
+    assert_eq!(c.board.interface.as_str(), "axi_master");
+}
+
+#[test]
+fn a_bus_type_wider_than_64_bits_is_rejected() {
+    let r = config_error(&format!("{GOOD}output_type = \"ap_fixed<72,8>\"\n"));
+    assert_has(&r, &["bus type `ap_fixed<72,8>` is 72 bits wide", "at most 64 bits"]);
+}

@@ -368,7 +368,22 @@ impl Validator {
                     self.push(e);
                     return BusType::Float;
                 }
-                self.fixed_type(v).map_or(BusType::Float, BusType::Fixed)
+                match self.fixed_type(v) {
+                    Some(t) if t.width > crate::accel::bus::MAX_WORD_BITS => {
+                        let e = self.error(
+                            v.span(),
+                            format!(
+                                "bus type `{}` is {} bits wide; the bus carries values of at most {} bits",
+                                v.get_ref(),
+                                t.width,
+                                crate::accel::bus::MAX_WORD_BITS
+                            ),
+                        );
+                        self.push(e);
+                        BusType::Float
+                    }
+                    t => t.map_or(BusType::Float, BusType::Fixed),
+                }
             }
         }
     }
@@ -604,6 +619,21 @@ impl Validator {
             None if board.family == Family::Alveo => Interface::AxiMaster,
             None => Interface::AxiStream,
         };
+        if let Err(why) = crate::accel::support(board.family, interface) {
+            let span = b.interface.as_ref().map_or(raw.span(), |i| i.span());
+            let e = self
+                .error(
+                    span,
+                    format!(
+                        "board `{}` ({}) does not support interface `{}`",
+                        board.name,
+                        board.family.as_str(),
+                        interface.as_str()
+                    ),
+                )
+                .help(why);
+            self.push(e);
+        }
         let input_type = self.bus_type(&b.input_type);
         let output_type = self.bus_type(&b.output_type);
         let clock_period = match &b.clock_period {
