@@ -3,13 +3,17 @@
 //! ```text
 //! hls4ml convert <model.toml> [-o DIR]
 //! hls4ml inspect <model.toml>
+//! hls4ml build <model.toml> [--csim] [--synth] [--cosim] [--export] [--bitfile] [--jobs N]
 //! hls4ml report <model.toml> [-o DIR] [--json]
+//! hls4ml package <model.toml> [--name NAME] [-o FILE]
 //! hls4ml predict <model.toml> --input X.npy --output y.npy [--engine emulator|csim|float] [--reference y.npy] [--trace DIR]
 //! ```
 
 mod args;
+mod build;
 mod convert;
 mod inspect;
+mod package;
 mod predict;
 mod report;
 
@@ -35,10 +39,26 @@ USAGE:
         the same bits; `float` is the float reference. With --reference, print the max abs error and the argmax agreement against it;
         with --trace, write every layer's emulated and float outputs as .npy files to DIR.
 
+    hls4ml build <model.toml> [--csim] [--synth] [--cosim] [--export] [--bitfile] [--jobs N]
+        Write the project to the TOML's [hls] output_dir, then run the Xilinx tools found on PATH:
+        --csim C simulation, --synth C synthesis, --cosim C/RTL co-simulation, --export the IP
+        (Zynq) or kernel .xo (Alveo), --bitfile the bitstream and .hwh (Zynq: vivado, design.tcl)
+        or the .xclbin (Alveo: tclsh link.tcl, v++). Each step brings the ones it needs (cosim and
+        export need synth, bitfile needs export); with no step given, --csim --synth. HLS runs with
+        [hls] tool (auto: vitis_hls when on PATH, else vivado_hls). --jobs N: parallel jobs of
+        Vivado (default: the number of CPUs). Every tool's output goes to build_<step>.log in the
+        project folder; a failing tool stops the build with its error lines.
+
     hls4ml report <model.toml> [-o DIR] [--json]
         Read the reports of a built project (DIR, or the TOML's [hls] output_dir): C synthesis
         (latency, interval, resources), co-simulation, Vivado synthesis, implementation
         utilization and timing; print them as a table, or as JSON. Absent reports are listed.
+
+    hls4ml package <model.toml> [--name NAME] [-o FILE]
+        Pack what the board needs into FILE (default: package.tar.gz in the project folder):
+        Zynq: the bitstream and hardware handoff as NAME.bit and NAME.hwh (NAME: hls4ml_nn) and
+        the project's drivers; Alveo: the .xclbin as NAME.xclbin and the driver. Needs a build
+        with --bitfile first.
 
 OPTIONS:
     -h, --help       Print this help
@@ -61,8 +81,13 @@ fn main() -> ExitCode {
         Some("predict") => args::Args::parse(&argv[1..], &["input", "output", "engine", "reference", "trace"])
             .and_then(|a| predict::run(&a)),
         Some("report") => args::Args::parse_with_flags(&argv[1..], &["o"], &["json"]).and_then(|a| report::run(&a)),
+        Some("build") => {
+            args::Args::parse_with_flags(&argv[1..], &["jobs"], &["csim", "synth", "cosim", "export", "bitfile"])
+                .and_then(|a| build::run(&a))
+        }
+        Some("package") => args::Args::parse(&argv[1..], &["name", "o"]).and_then(|a| package::run(&a)),
         Some(other) => Err(args::CliError::Usage(format!(
-            "unknown command `{other}`; the commands are: convert, inspect, predict, report"
+            "unknown command `{other}`; the commands are: convert, inspect, predict, build, report, package"
         ))),
     };
     match result {
