@@ -280,3 +280,11 @@ fn a_bus_type_wider_than_64_bits_is_rejected() {
     let r = config_error(&format!("{GOOD}output_type = \"ap_fixed<72,8>\"\n"));
     assert_has(&r, &["bus type `ap_fixed<72,8>` is 72 bits wide", "at most 64 bits"]);
 }
+
+#[test]
+fn a_keyword_or_a_name_of_the_generated_code_is_not_a_model_name() {
+    for name in ["int", "nnet", "match", "ap_fixed", "input_t"] {
+        let r = config_error(&GOOD.replace("name = \"jet_tagger\"", &format!("name = \"{name}\"")));
+        assert_has(&r, &[&format!("model name `{name}` is reserved"), "test.toml:3:8"]);
+    }
+}

@@ -948,3 +948,60 @@ fn the_literal_constants_of_synthesis_equal_the_bits_of_the_c_simulation() {
         runs[0].compile_seconds, runs[1].compile_seconds
     );
 }
+
+/// Layer names that collide once made identifiers (`fc-out` and `fc_out`), that are C++ keywords or
+/// names the generated code uses, or that look like another layer's derived names (`fc_out`,
+/// `config_fc`, `fc_result`, `fc_partial1`): the firmware still compiles warning-free in both io
+/// types and computes the emulator's bits.
+#[test]
+fn colliding_and_reserved_layer_names_still_give_working_firmware() {
+    if common::shared_dir().is_none() {
+        return;
+    }
+    use LayerKind::*;
+    let mut r = Numbers(11);
+    let mut g = GraphBuilder::new("input", vec![4]);
+    let mut last = 0;
+    let names = [
+        "fc",
+        "fc_out",
+        "fc-out",
+        "fc_result",
+        "config_fc",
+        "int",
+        "output",
+        "N_OUT",
+        "nnet",
+        "x__y",
+        "0dense",
+    ];
+    let mut outputs = vec![];
+    for name in names {
+        let dense = Dense {
+            kernel: r.tensor(vec![4, 4], 0.5),
+            bias: r.tensor(vec![4], 0.1),
+        };
+        last = g.add(name, dense, vec![last]).unwrap();
+        outputs.push(last);
+    }
+    let sum = g
+        .add("fc_partial1", Add, outputs[outputs.len() - 3..].to_vec())
+        .unwrap();
+    g.add("result_t", Activation(Act::Relu), vec![sum]).unwrap();
+    let graph = g.finish().unwrap();
+    let x: Vec<f32> = (0..100 * 4).map(|_| r.normal()).collect();
+    let results = parallel(vec![Variant::ALL_IO[0], Variant::ALL_IO[1]], |v| {
+        let project = synthetic_project(&graph, &v);
+        let dir = scratch(&format!("names-{}", v.label()));
+        let run = build_and_run(&project, &dir, &Headers::Host, &x, false);
+        if run.is_ok() {
+            discard(&dir);
+        }
+        (v, project, run)
+    });
+    for (v, project, run) in results {
+        let run = run.unwrap_or_else(|e| panic!("{}: {e}", v.label()));
+        let y_emu = hls4ml_codegen::emulate::model(&project.graph).unwrap().predict(&x);
+        assert_eq!(bits(&run.outputs), bits(&y_emu), "{}", v.label());
+    }
+}

@@ -437,6 +437,11 @@ impl Validator {
                 .error(m.name.span(), format!("model name `{name}` is not an identifier"))
                 .help("the name becomes the C++ top function and the Rust module: use letters, digits and `_`, not starting with a digit");
             self.push(e);
+        } else if RESERVED_NAMES.contains(&name.as_str()) || name.starts_with("__") || name.starts_with("ap_") {
+            let e = self
+                .error(m.name.span(), format!("model name `{name}` is reserved"))
+                .help("the name becomes the C++ top function and the Rust module, and must not be a C++ or Rust keyword or a name the generated code uses (`nnet`, `hls`, `ap_*`, `input_t`, …)");
+            self.push(e);
         }
         let source = match (&m.keras, &m.onnx) {
             (Some(k), None) => {
@@ -769,3 +774,23 @@ impl Validator {
 }
 
 const STRATEGIES: Choices<'static, Strategy> = &[("latency", Strategy::Latency), ("resource", Strategy::Resource)];
+
+/// Names a model cannot take: C++11 and Rust keywords, and names the generated C++ already uses.
+#[rustfmt::skip]
+const RESERVED_NAMES: &[&str] = &[
+    // C++11 keywords
+    "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand", "bitor", "bool", "break", "case", "catch", "char",
+    "char16_t", "char32_t", "class", "compl", "const", "constexpr", "const_cast", "continue", "decltype", "default",
+    "delete", "do", "double", "dynamic_cast", "else", "enum", "explicit", "export", "extern", "false", "float", "for",
+    "friend", "goto", "if", "inline", "int", "long", "mutable", "namespace", "new", "noexcept", "not", "not_eq",
+    "nullptr", "operator", "or", "or_eq", "private", "protected", "public", "register", "reinterpret_cast", "return",
+    "short", "signed", "sizeof", "static", "static_assert", "static_cast", "struct", "switch", "template", "this",
+    "thread_local", "throw", "true", "try", "typedef", "typeid", "typename", "union", "unsigned", "using", "virtual",
+    "void", "volatile", "wchar_t", "while", "xor", "xor_eq", "main",
+    // Rust keywords (the module name)
+    "as", "crate", "dyn", "fn", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "self",
+    "super", "trait", "type", "unsafe", "use", "where", "async", "await", "abstract", "become", "box", "final",
+    "macro", "override", "priv", "typeof", "unsized", "yield", "std", "core",
+    // names of the generated C++
+    "nnet", "hls", "input", "output", "input_t", "result_t", "N_IN", "N_OUT", "layer",
+];
