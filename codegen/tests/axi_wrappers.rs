@@ -22,8 +22,7 @@ use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
 /// A model under test.
@@ -206,20 +205,6 @@ impl Headers {
     }
 }
 
-/// The Xilinx headers named by `AP_TYPES_INCLUDE`, when set (a failure under `CI=true` when not).
-fn xilinx_headers() -> Option<PathBuf> {
-    match std::env::var_os("AP_TYPES_INCLUDE").map(PathBuf::from) {
-        Some(dir) if dir.join("ap_fixed.h").is_file() => Some(dir),
-        other => {
-            if std::env::var("CI").as_deref() == Ok("true") {
-                panic!("AP_TYPES_INCLUDE ({other:?}) does not name the Xilinx ap_* headers, and CI=true");
-            }
-            eprintln!("SKIPPED: AP_TYPES_INCLUDE is not set: the wrappers are compiled against the host headers only");
-            None
-        }
-    }
-}
-
 /// A generated project, written to its folder.
 struct Written {
     dir: PathBuf,
@@ -370,7 +355,7 @@ impl Objects {
         let slot = self.cache.lock().unwrap().entry(key).or_default().clone();
         slot.get_or_init(|| {
             let object = self.dir.join(format!("firmware-{key:016x}.o"));
-            on_a_free_core(|| compile(&w.dir, headers, &format!("firmware/{}.cpp", w.name), &object, &[]))?;
+            common::on_a_free_core(|| compile(&w.dir, headers, &format!("firmware/{}.cpp", w.name), &object, &[]))?;
             Ok(object)
         })
         .clone()
@@ -379,7 +364,7 @@ impl Objects {
 
 impl Drop for Objects {
     fn drop(&mut self) {
-        discard(&self.dir);
+        common::discard(&self.dir);
     }
 }
 
@@ -406,7 +391,7 @@ struct Built {
 fn build(w: &Written, headers: &Headers, objects: &Objects) -> Result<Built, String> {
     let firmware = objects.firmware(w, headers)?;
     let wrapper = w.dir.join(format!("wrapper-{}.o", headers.tag()));
-    on_a_free_core(|| compile(&w.dir, headers, &format!("firmware/{}_axi.cpp", w.name), &wrapper, &[]))?;
+    common::on_a_free_core(|| compile(&w.dir, headers, &format!("firmware/{}_axi.cpp", w.name), &wrapper, &[]))?;
     Ok(Built { firmware, wrapper })
 }
 
@@ -421,7 +406,7 @@ fn run_unity(w: &Written, headers: &Headers, objects: &Objects) -> Result<TbRun,
     std::fs::write(w.dir.join("unity.cpp"), unity).unwrap();
     let object = w.dir.join(format!("unity-{}.o", headers.tag()));
     let exe = w.dir.join(format!("testbench-{}", headers.tag()));
-    on_a_free_core(|| -> Result<(), String> {
+    common::on_a_free_core(|| -> Result<(), String> {
         compile(&w.dir, headers, "unity.cpp", &object, &[])?;
         let args = [
             firmware.display().to_string(),
@@ -455,7 +440,7 @@ fn run_testbench(
 ) -> Result<TbRun, String> {
     let test_object = w.dir.join(format!("test-{tag}.o"));
     let exe = w.dir.join(format!("testbench-{tag}"));
-    on_a_free_core(|| -> Result<(), String> {
+    common::on_a_free_core(|| -> Result<(), String> {
         compile(
             &w.dir,
             headers,
@@ -609,62 +594,6 @@ fn check_run(case: &Case, w: &Written, run: &TbRun, tlast: Option<&[bool]>) -> V
 
 // --- Scheduling ----------------------------------------------------------------------------------
 
-/// Jobs running now, over every test of this file: no more than there are cores.
-static RUNNING: Mutex<usize> = Mutex::new(0);
-static FINISHED: Condvar = Condvar::new();
-
-fn cores() -> usize {
-    std::thread::available_parallelism().map_or(2, |n| n.get()).min(4)
-}
-
-/// Runs `work` once a core is free.
-fn on_a_free_core<R>(work: impl FnOnce() -> R) -> R {
-    {
-        let mut running = RUNNING.lock().unwrap();
-        while *running >= cores() {
-            running = FINISHED.wait(running).unwrap();
-        }
-        *running += 1;
-    }
-    let result = work();
-    *RUNNING.lock().unwrap() -= 1;
-    FINISHED.notify_one();
-    result
-}
-
-/// Runs `jobs` on a few threads; returns the results in order.
-fn parallel<T: Send, R: Send>(jobs: Vec<T>, work: impl Fn(T) -> R + Sync) -> Vec<R> {
-    let queue: Vec<Mutex<Option<T>>> = jobs.into_iter().map(|j| Mutex::new(Some(j))).collect();
-    let results: Vec<Mutex<Option<R>>> = queue.iter().map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
-    std::thread::scope(|s| {
-        for _ in 0..cores() {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::SeqCst);
-                let Some(slot) = queue.get(i) else { break };
-                let job = slot.lock().unwrap().take().expect("each job taken once");
-                *results[i].lock().unwrap() = Some(work(job));
-            });
-        }
-    });
-    results
-        .into_iter()
-        .map(|r| r.into_inner().unwrap().expect("every job ran"))
-        .collect()
-}
-
-/// Removes a scratch folder (and the folder of this test run once it is empty), unless
-/// `HLS4ML_KEEP_FIRMWARE` is set.
-fn discard(dir: &Path) {
-    if std::env::var_os("HLS4ML_KEEP_FIRMWARE").is_some() {
-        return;
-    }
-    let _ = std::fs::remove_dir_all(dir);
-    if let Some(parent) = dir.parent() {
-        let _ = std::fs::remove_dir(parent);
-    }
-}
-
 /// How the wrapper and its testbench are compiled.
 #[derive(Clone, Copy, PartialEq)]
 enum Compile {
@@ -711,7 +640,7 @@ fn run_case(case: &Case, headers: &Headers, objects: &Objects, how: Compile) -> 
         if problems.is_empty() { "ok" } else { "FAILED" }
     );
     if problems.is_empty() {
-        discard(&dir);
+        common::discard(&dir);
     }
     problems
         .into_iter()
@@ -730,7 +659,7 @@ fn every_interface_and_bus_type_writes_the_emulators_words() {
     );
     let objects = Objects::new("host");
     // The first bus types of each model and interface compile the two files separately, as HLS does.
-    let problems: Vec<String> = parallel(cases, |case| {
+    let problems: Vec<String> = common::parallel(cases, |case| {
         let how = if (case.input, case.output) == BUSES[0] {
             Compile::Separately
         } else {
@@ -746,7 +675,7 @@ fn every_interface_and_bus_type_writes_the_emulators_words() {
 
 #[test]
 fn genuine_xilinx_headers_give_the_same_words() {
-    let Some(xilinx) = xilinx_headers() else {
+    let Some(xilinx) = common::xilinx_headers() else {
         return;
     };
     let headers = Headers::Xilinx(xilinx);
@@ -763,7 +692,7 @@ fn genuine_xilinx_headers_give_the_same_words() {
             (ModelId::Conv2d, _) => bus(c, &[2]),
         })
         .collect();
-    let problems: Vec<String> = parallel(cases, |case| run_case(&case, &headers, &objects, Compile::Together))
+    let problems: Vec<String> = common::parallel(cases, |case| run_case(&case, &headers, &objects, Compile::Together))
         .into_iter()
         .flatten()
         .collect();
@@ -786,7 +715,7 @@ fn tlast_raised_mid_batch_ends_the_output_of_that_invocation() {
         jobs.push((case, 2 * n_in + n_in / 2 + 1));
     }
     let objects = Objects::new("transfers");
-    let results = parallel(jobs, |(case, transfer)| {
+    let results = common::parallel(jobs, |(case, transfer)| {
         let dir = common::fresh_dir("axi_wrappers", &format!("{}-transfer{transfer}", case.label()));
         let w = write_case(&case, &dir);
         let m = case.model;
@@ -810,7 +739,7 @@ fn tlast_raised_mid_batch_ends_the_output_of_that_invocation() {
             })
             .unwrap_or_else(|e| vec![e]);
         if problems.is_empty() {
-            discard(&dir);
+            common::discard(&dir);
         }
         problems
             .into_iter()
@@ -859,7 +788,7 @@ fn the_testbench_fails_a_wrapper_that_breaks_the_protocol() {
         ),
     ];
     let objects = Objects::new("broken");
-    let results = parallel(breaks.to_vec(), |(what, interface, output, line, broken)| {
+    let results = common::parallel(breaks.to_vec(), |(what, interface, output, line, broken)| {
         let case = Case {
             model,
             interface,
@@ -884,7 +813,7 @@ fn the_testbench_fails_a_wrapper_that_breaks_the_protocol() {
             .find(|l| l.contains("protocol violations"))
             .unwrap_or("");
         println!("{what}: {summary}");
-        discard(&dir);
+        common::discard(&dir);
         (what, run)
     });
     for (what, run) in results {

@@ -281,7 +281,18 @@ fn drivers_are_stamped_and_name_the_project() {
             assert!(!text.contains("hls4ml_p_") && !text.contains("HLS4ML_P_") && !text.contains("HLS4ML_XTOP"));
             assert!(text.contains("jet_tagger_axi"), "{name} does not name the IP");
             assert!(text.ends_with('\n'));
+            for placeholder in ["OVERLAY_PARAMETERS", "HLS4ML_HANDLE", "HLS4ML_RUN"] {
+                assert!(!text.contains(placeholder), "{name}: {placeholder} left in");
+            }
             if name.ends_with(".py") {
+                assert!(
+                    text.contains("    Parameters\n    ----------\n    bitfile : str\n        The ")
+                        && text.contains(
+                            "\n    dtbo, download, ignore_version, device :\n        Passed to ``pynq.Overlay``"
+                        )
+                        && text.contains("\n    timeout : float\n"),
+                    "{name}: the constructor's parameters are not all documented"
+                );
                 assert!(text.contains("INPUT_SHAPE = (16,)") && text.contains("OUTPUT_SHAPE = (5,)"));
                 let bus = format!(
                     "INPUT_BUS = Bus(\"ap_fixed<14,6>\", \"{word}\", 16,\n    FixedType(14, 6, signed=True, \
@@ -295,6 +306,16 @@ fn drivers_are_stamped_and_name_the_project() {
                     "{name}"
                 );
                 assert!(text.contains("typedef float jet_tagger_out_word;"), "{name}");
+                let (handle, run) = if interface == "axi_stream" {
+                    ("jet_tagger_dma *dma", "jet_tagger_dma_run(dma,")
+                } else {
+                    ("jet_tagger_ip *ip", "jet_tagger_run(ip,")
+                };
+                assert!(
+                    text.contains(&format!("int jet_tagger_predict({handle}, const float *x"))
+                        && text.contains(&format!("rc = {run} in_words, out_words, n);")),
+                    "{name}: predict does not take the interface's handle or run its words"
+                );
             }
         }
     }

@@ -19,8 +19,6 @@ use hls4ml_codegen::{hls, Project};
 use hls4ml_runtime::FixedType;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex};
 use std::time::Instant;
 
 /// The host `ap_*` headers.
@@ -154,26 +152,9 @@ fn toml_text(model: &Model, dir: &Path, v: &Variant, skip: Option<&str>) -> Stri
     t
 }
 
-/// `HLS4ML_KEEP_FIRMWARE` set: the generated projects stay in the temporary folder for inspection.
-fn keep() -> bool {
-    std::env::var_os("HLS4ML_KEEP_FIRMWARE").is_some()
-}
-
 /// A fresh scratch folder for one test case.
 fn scratch(label: &str) -> PathBuf {
     common::fresh_dir("firmware", label)
-}
-
-/// Removes a scratch folder (and the folder of this test run once it is empty), unless
-/// `HLS4ML_KEEP_FIRMWARE` is set.
-fn discard(dir: &Path) {
-    if keep() {
-        return;
-    }
-    let _ = std::fs::remove_dir_all(dir);
-    if let Some(parent) = dir.parent() {
-        let _ = std::fs::remove_dir(parent);
-    }
 }
 
 /// Loads a model in a variant. For the logits variant, the output softmax (whatever the importer
@@ -228,8 +209,19 @@ fn build_and_run(project: &Project, dir: &Path, headers: &Headers, x: &[f32], te
     build_and_run_with(project, dir, headers, x, testbench, &[])
 }
 
-/// [`build_and_run`] with extra compiler flags.
+/// [`build_and_run`] with extra compiler flags, once a core is free.
 fn build_and_run_with(
+    project: &Project,
+    dir: &Path,
+    headers: &Headers,
+    x: &[f32],
+    testbench: bool,
+    extra: &[&str],
+) -> Result<Run, String> {
+    common::on_a_free_core(|| build_and_run_on_this_core(project, dir, headers, x, testbench, extra))
+}
+
+fn build_and_run_on_this_core(
     project: &Project,
     dir: &Path,
     headers: &Headers,
@@ -280,52 +272,6 @@ fn build_and_run_with(
     })
 }
 
-/// Jobs running now, over every test of this file: no more than there are cores, so tests running
-/// side by side do not thrash.
-static RUNNING: Mutex<usize> = Mutex::new(0);
-static FINISHED: Condvar = Condvar::new();
-
-fn cores() -> usize {
-    std::thread::available_parallelism().map_or(2, |n| n.get()).min(4)
-}
-
-/// Runs `work` once a core is free.
-fn on_a_free_core<R>(work: impl FnOnce() -> R) -> R {
-    {
-        let mut running = RUNNING.lock().unwrap();
-        while *running >= cores() {
-            running = FINISHED.wait(running).unwrap();
-        }
-        *running += 1;
-    }
-    let result = work();
-    *RUNNING.lock().unwrap() -= 1;
-    FINISHED.notify_one();
-    result
-}
-
-/// Runs `jobs` on a few threads (g++ is the cost); returns the results in order.
-fn parallel<T: Send, R: Send>(jobs: Vec<T>, work: impl Fn(T) -> R + Sync) -> Vec<R> {
-    let threads = cores();
-    let queue: Vec<Mutex<Option<T>>> = jobs.into_iter().map(|j| Mutex::new(Some(j))).collect();
-    let results: Vec<Mutex<Option<R>>> = queue.iter().map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
-    std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::SeqCst);
-                let Some(slot) = queue.get(i) else { break };
-                let job = slot.lock().unwrap().take().expect("each job taken once");
-                *results[i].lock().unwrap() = Some(on_a_free_core(|| work(job)));
-            });
-        }
-    });
-    results
-        .into_iter()
-        .map(|r| r.into_inner().unwrap().expect("every job ran"))
-        .collect()
-}
-
 /// The model's reference inputs.
 fn inputs(model: &Model) -> Vec<f32> {
     let dir = common::shared_model(model.dir).expect("checked by the caller");
@@ -363,14 +309,14 @@ fn every_model_compiles_in_every_io_type_and_strategy_with_identical_outputs() {
         for v in Variant::ALL_IO {
             jobs.push((m, v, Headers::Host));
         }
-        if let Some(x) = xilinx_headers() {
+        if let Some(x) = common::xilinx_headers() {
             jobs.push((m, Variant::ALL_IO[0], Headers::Xilinx(x)));
         }
     }
-    if xilinx_headers().is_none() {
+    if common::xilinx_headers().is_none() {
         println!("AP_TYPES_INCLUDE not set: the firmware is compiled against the host headers only");
     }
-    let results = parallel(jobs, |(model, v, headers)| {
+    let results = common::parallel(jobs, |(model, v, headers)| {
         let (project, _) = load(model, &v);
         let x = inputs(model);
         let tag = if headers == Headers::Host { "host" } else { "xilinx" };
@@ -378,7 +324,7 @@ fn every_model_compiles_in_every_io_type_and_strategy_with_identical_outputs() {
         let testbench = !v.resource && !v.stream && headers == Headers::Host;
         let run = build_and_run(&project, &dir, &headers, &x, testbench);
         if run.is_ok() {
-            discard(&dir);
+            common::discard(&dir);
         }
         (model, v, tag, project, run)
     });
@@ -445,12 +391,6 @@ fn every_model_compiles_in_every_io_type_and_strategy_with_identical_outputs() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// The Xilinx headers named by `AP_TYPES_INCLUDE`, when set.
-fn xilinx_headers() -> Option<PathBuf> {
-    let dir = PathBuf::from(std::env::var_os("AP_TYPES_INCLUDE")?);
-    dir.join("ap_fixed.h").is_file().then_some(dir)
-}
-
 #[test]
 fn explicit_ap_fixed_16_6_logits_equal_hls4ml_bit_for_bit() {
     if common::shared_dir().is_none() {
@@ -468,15 +408,15 @@ fn explicit_ap_fixed_16_6_logits_equal_hls4ml_bit_for_bit() {
     for m in MODELS.iter().filter(|m| m.hls4ml) {
         jobs.push((m, logits, Headers::Host));
         jobs.push((m, stream_resource, Headers::Host));
-        if let Some(x) = xilinx_headers() {
+        if let Some(x) = common::xilinx_headers() {
             jobs.push((m, logits, Headers::Xilinx(x.clone())));
             jobs.push((m, stream_resource, Headers::Xilinx(x)));
         }
     }
-    if xilinx_headers().is_none() {
+    if common::xilinx_headers().is_none() {
         println!("AP_TYPES_INCLUDE not set: the firmware is compiled against the host headers only");
     }
-    let results = parallel(jobs, |(model, v, headers)| {
+    let results = common::parallel(jobs, |(model, v, headers)| {
         let (project, skip) = load(model, &v);
         let x = inputs(model);
         let tag = if matches!(headers, Headers::Host) {
@@ -487,7 +427,7 @@ fn explicit_ap_fixed_16_6_logits_equal_hls4ml_bit_for_bit() {
         let dir = scratch(&format!("{}-{}-{tag}", model.dir, v.label()));
         let run = build_and_run(&project, &dir, &headers, &x, false);
         if run.is_ok() {
-            discard(&dir);
+            common::discard(&dir);
         }
         (model, v, tag, project, skip, run)
     });
@@ -707,12 +647,12 @@ fn a_network_with_every_layer_kind_agrees_across_io_types_strategies_and_the_emu
     let x: Vec<f32> = (0..200 * graph.input().output_size())
         .map(|_| r.normal() * 2.0)
         .collect();
-    let results = parallel(Variant::ALL_IO.to_vec(), |v| {
+    let results = common::parallel(Variant::ALL_IO.to_vec(), |v| {
         let project = synthetic_project(&graph, &v);
         let dir = scratch(&format!("every_layer-{}", v.label()));
         let run = build_and_run(&project, &dir, &Headers::Host, &x, !v.resource);
         if run.is_ok() {
-            discard(&dir);
+            common::discard(&dir);
         }
         (v, project, run)
     });
@@ -864,7 +804,7 @@ fn every_generated_file_is_stamped_and_the_library_compiles_alone() {
         ];
         gxx(&args, &dir).unwrap_or_else(|e| panic!("{e}"));
     }
-    discard(&dir);
+    common::discard(&dir);
 }
 
 #[test]
@@ -904,7 +844,7 @@ fn fixed_point_bus_values_are_converted_as_the_interface_converts_them() {
     let project = Project::parse(&toml, &text).unwrap_or_else(|e| panic!("{e}"));
     let x = inputs(jet);
     let build = scratch("fixed-bus");
-    let run = on_a_free_core(|| build_and_run(&project, &build, &Headers::Host, &x, false)).unwrap();
+    let run = build_and_run(&project, &build, &Headers::Host, &x, false).unwrap();
     println!(
         "jet_tagger with fixed-point bus types: compile {:.1} s",
         run.compile_seconds
@@ -922,7 +862,7 @@ fn fixed_point_bus_values_are_converted_as_the_interface_converts_them() {
     assert_eq!(count, 0, "{count} outputs differ from the emulator's:{first}");
     // The output bus holds 10 fractional bits: every output is a multiple of 2^-10.
     assert!(run.outputs.iter().all(|y| (y * 1024.0).fract() == 0.0));
-    discard(&build);
+    common::discard(&build);
 }
 
 #[test]
@@ -933,12 +873,12 @@ fn the_literal_constants_of_synthesis_equal_the_bits_of_the_c_simulation() {
     let jet = MODELS.iter().find(|m| m.dir == "jet_tagger").unwrap();
     let (project, _) = load(jet, &Variant::new(false, false, 1));
     let x = inputs(jet);
-    let runs = parallel(vec![false, true], |synthesis| {
+    let runs = common::parallel(vec![false, true], |synthesis| {
         let dir = scratch(&format!("literals-{synthesis}"));
         let extra: &[&str] = if synthesis { &["-D__SYNTHESIS__"] } else { &[] };
         let run = build_and_run_with(&project, &dir, &Headers::Host, &x, false, extra);
         if run.is_ok() {
-            discard(&dir);
+            common::discard(&dir);
         }
         run.unwrap_or_else(|e| panic!("{e}"))
     });
@@ -990,12 +930,12 @@ fn colliding_and_reserved_layer_names_still_give_working_firmware() {
     g.add("result_t", Activation(Act::Relu), vec![sum]).unwrap();
     let graph = g.finish().unwrap();
     let x: Vec<f32> = (0..100 * 4).map(|_| r.normal()).collect();
-    let results = parallel(vec![Variant::ALL_IO[0], Variant::ALL_IO[1]], |v| {
+    let results = common::parallel(vec![Variant::ALL_IO[0], Variant::ALL_IO[1]], |v| {
         let project = synthetic_project(&graph, &v);
         let dir = scratch(&format!("names-{}", v.label()));
         let run = build_and_run(&project, &dir, &Headers::Host, &x, false);
         if run.is_ok() {
-            discard(&dir);
+            common::discard(&dir);
         }
         (v, project, run)
     });

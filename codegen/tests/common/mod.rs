@@ -84,3 +84,79 @@ impl Rng {
         (0..n).map(|_| self.uniform()).collect()
     }
 }
+
+/// The genuine Xilinx `ap_*` headers named by `AP_TYPES_INCLUDE` (`scripts/test.sh` fetches them
+/// from the hls4ml wheel). `None` when it is not set, after saying so; under `CI=true` that fails.
+pub fn xilinx_headers() -> Option<PathBuf> {
+    match std::env::var_os("AP_TYPES_INCLUDE").map(PathBuf::from) {
+        Some(dir) if dir.join("ap_fixed.h").is_file() => Some(dir),
+        other => {
+            if std::env::var("CI").as_deref() == Ok("true") {
+                panic!("AP_TYPES_INCLUDE ({other:?}) does not name the Xilinx ap_* headers, and CI=true");
+            }
+            eprintln!("SKIPPED: AP_TYPES_INCLUDE is not set: nothing is compiled against the Xilinx headers");
+            None
+        }
+    }
+}
+
+/// Removes a scratch folder (and its parent, the folder of this test run, once empty), unless
+/// `HLS4ML_KEEP_FIRMWARE` is set.
+pub fn discard(dir: &std::path::Path) {
+    if std::env::var_os("HLS4ML_KEEP_FIRMWARE").is_some() {
+        return;
+    }
+    let _ = std::fs::remove_dir_all(dir);
+    if let Some(parent) = dir.parent() {
+        let _ = std::fs::remove_dir(parent);
+    }
+}
+
+/// Compile jobs running now, over every test of one test binary: no more than there are cores
+/// (at most 4), so tests running side by side do not thrash.
+static RUNNING: std::sync::Mutex<usize> = std::sync::Mutex::new(0);
+static FINISHED: std::sync::Condvar = std::sync::Condvar::new();
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get()).min(4)
+}
+
+/// Runs `work` once a core is free.
+pub fn on_a_free_core<R>(work: impl FnOnce() -> R) -> R {
+    {
+        let mut running = RUNNING.lock().unwrap();
+        while *running >= cores() {
+            running = FINISHED.wait(running).unwrap();
+        }
+        *running += 1;
+    }
+    let result = work();
+    *RUNNING.lock().unwrap() -= 1;
+    FINISHED.notify_one();
+    result
+}
+
+/// Runs `jobs` on as many threads as there are cores; returns the results in the jobs' order.
+/// Wrap the work in [`on_a_free_core`] (whole jobs, or the costly steps inside them — not both,
+/// which would wait on itself) to keep tests running side by side from thrashing.
+pub fn parallel<T: Send, R: Send>(jobs: Vec<T>, work: impl Fn(T) -> R + Sync) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    let queue: Vec<Mutex<Option<T>>> = jobs.into_iter().map(|j| Mutex::new(Some(j))).collect();
+    let results: Vec<Mutex<Option<R>>> = queue.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..cores() {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                let Some(slot) = queue.get(i) else { break };
+                let job = slot.lock().unwrap().take().expect("each job taken once");
+                *results[i].lock().unwrap() = Some(work(job));
+            });
+        }
+    });
+    results
+        .into_iter()
+        .map(|r| r.into_inner().unwrap().expect("every job ran"))
+        .collect()
+}

@@ -1,6 +1,8 @@
 //! The bare-metal C driver header `<P>_driver.h` (Zynq boards): C99, `stdint.h`, volatile 32-bit
 //! register accesses and nothing else, put together from the C files in `c/` whose names start with
-//! `hls4ml_p_` (functions, types) and `HLS4ML_P_` (macros), renamed after the model.
+//! `hls4ml_p_` (functions, types) and `HLS4ML_P_` (macros), renamed after the model. `c/predict.h`
+//! serves every interface: its `HLS4ML_HANDLE_TYPE`, `HLS4ML_HANDLE` and `HLS4ML_RUN` become the
+//! interface's handle type, handle name and run function.
 
 use super::{stamp, tuple};
 use crate::accel::bus::Bus;
@@ -16,6 +18,8 @@ const HLS_CONTROL: &str = include_str!("c/hls_control.h");
 const AXI_STREAM: &str = include_str!("c/axi_stream.h");
 const AXI_LITE: &str = include_str!("c/axi_lite.h");
 const AXI_MASTER: &str = include_str!("c/axi_master.h");
+/// `predict`: encode, run, decode, for any interface's handle and run function.
+const PREDICT: &str = include_str!("c/predict.h");
 
 /// The header of the project.
 pub(super) fn header(accel: &Accel) -> String {
@@ -39,16 +43,19 @@ pub(super) fn header(accel: &Accel) -> String {
                 accel.output.dma_memory_bits() / 8
             );
             text += AXI_STREAM;
+            text += &predict("hls4ml_p_dma", "dma", "hls4ml_p_dma_run");
         }
         Interface::AxiLite => {
             text += &lite_offsets(accel);
             text += HLS_CONTROL;
             text += AXI_LITE;
+            text += &predict("hls4ml_p_ip", "ip", "hls4ml_p_run");
         }
         Interface::AxiMaster => {
             text += &master_offsets();
             text += HLS_CONTROL;
             text += AXI_MASTER;
+            text += &predict("hls4ml_p_ip", "ip", "hls4ml_p_run");
         }
     }
     text += "\n#endif /* HLS4ML_P_DRIVER_H */\n";
@@ -259,6 +266,14 @@ fn arrays() -> String {
      static inline void hls4ml_p_decode_outputs(const hls4ml_p_out_word *words, float *y, size_t n)\n{\n    \
          size_t i;\n    for (i = 0; i < n * HLS4ML_P_N_OUT; ++i) {\n        y[i] = (float)hls4ml_p_decode_out(words[i]);\n    }\n}\n"
         .to_string()
+}
+
+/// `predict` taking a `handle` of type `handle_type`, running the words with the function `run`.
+fn predict(handle_type: &str, handle: &str, run: &str) -> String {
+    PREDICT
+        .replace("HLS4ML_HANDLE_TYPE", handle_type)
+        .replace("HLS4ML_HANDLE", handle)
+        .replace("HLS4ML_RUN", run)
 }
 
 /// axi_lite: where the `in` and `out` arrays and `ap_ctrl` are (HLS chooses at synthesis).

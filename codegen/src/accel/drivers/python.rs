@@ -1,5 +1,6 @@
 //! The PYNQ drivers: one self-contained Python module per project, put together from the shared
-//! code (`python/common.py`), the project's constants and the interface's class.
+//! code (`python/common.py`), the project's constants, the parts the interface needs
+//! (`python/hls_control.py`, `python/buffers.py`) and the interface's class.
 
 use super::{stamp, tuple};
 use crate::accel::bus::Bus;
@@ -11,10 +12,15 @@ use hls4ml_runtime::fixed::FixedType;
 const COMMON: &str = include_str!("python/common.py");
 /// `ap_ctrl` handling, for the drivers that start the IP themselves.
 const HLS_CONTROL: &str = include_str!("python/hls_control.py");
+/// The input and output buffers, for the drivers that hand memory to the hardware.
+const BUFFERS: &str = include_str!("python/buffers.py");
 const AXI_STREAM: &str = include_str!("python/axi_stream.py");
 const AXI_LITE: &str = include_str!("python/axi_lite.py");
 const AXI_MASTER: &str = include_str!("python/axi_master.py");
 const ALVEO: &str = include_str!("python/alveo.py");
+/// The line of each class's docstring that stands for the constructor parameters `_load` takes.
+const OVERLAY_PARAMETERS: &str =
+    "    OVERLAY_PARAMETERS (bitfile, x_shape, y_shape, dtype, dtbo, download, ignore_version, device)\n";
 
 /// The driver module `file` of the project.
 pub(super) fn driver(accel: &Accel, file: &str) -> String {
@@ -34,8 +40,32 @@ pub(super) fn driver(accel: &Accel, file: &str) -> String {
     if family != Family::Alveo && interface != Interface::AxiStream {
         out += HLS_CONTROL;
     }
-    out += class;
+    if family == Family::Alveo || interface != Interface::AxiLite {
+        out += BUFFERS;
+    }
+    out += &class.replace(OVERLAY_PARAMETERS, &overlay_parameters(family));
     out
+}
+
+/// The docstring lines of the constructor parameters every driver hands to `_load` (and so to
+/// `pynq.Overlay`).
+fn overlay_parameters(family: Family) -> String {
+    let (bitfile, device) = if family == Family::Alveo {
+        ("The ``.xclbin``.", " (``device`` picks the card)")
+    } else {
+        ("The bitstream (with its ``.hwh`` beside it, same base name).", "")
+    };
+    format!(
+        "    bitfile : str
+        {bitfile}
+    x_shape, y_shape : tuple
+        ``(batch,) + INPUT_SHAPE`` and ``(batch,) + OUTPUT_SHAPE``.
+    dtype : numpy dtype
+        The float type of the predictions.
+    dtbo, download, ignore_version, device :
+        Passed to ``pynq.Overlay``{device}.
+"
+    )
 }
 
 /// The module docstring: what the driver drives and how to use it.

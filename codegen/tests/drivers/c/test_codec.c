@@ -6,37 +6,7 @@
  *
  *     test_codec DIR
  */
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "jet_tagger_driver.h"
-
-static void *read_file(const char *dir, const char *name, size_t *size)
-{
-    char path[4096];
-    FILE *f;
-    void *data;
-    long n;
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    f = fopen(path, "rb");
-    if (!f) {
-        printf("FAIL: cannot open %s\n", path);
-        exit(1);
-    }
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    data = malloc((size_t)n + 1);
-    if (fread(data, 1, (size_t)n, f) != (size_t)n) {
-        printf("FAIL: cannot read %s\n", path);
-        exit(1);
-    }
-    fclose(f);
-    *size = (size_t)n;
-    return data;
-}
+#include "test_common.h"
 
 int main(int argc, char **argv)
 {

@@ -5,62 +5,20 @@
  *
  *     test_dma DIR     (DIR holds x.bin, in_words.bin, out_words.bin, y.bin)
  */
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-static uint32_t model_read(uintptr_t base, uintptr_t offset);
-static void model_write(uintptr_t base, uintptr_t offset, uint32_t value);
-static size_t flushes, invalidates;
-/* Physical addresses seen by the DMA: the pointer plus an offset above 4 GiB, so a lost MSB shows. */
-static uint64_t phys_offset = UINT64_C(0x800000000);
-
-#define JET_TAGGER_REG_READ(base, offset) model_read((base), (offset))
-#define JET_TAGGER_REG_WRITE(base, offset, value) model_write((base), (offset), (value))
-#define JET_TAGGER_CACHE_FLUSH(addr, bytes) ((void)(addr), (void)(bytes), ++flushes)
-#define JET_TAGGER_CACHE_INVALIDATE(addr, bytes) ((void)(addr), (void)(bytes), ++invalidates)
-#define JET_TAGGER_PHYS_ADDR(ptr) ((uint64_t)(uintptr_t)(ptr) + phys_offset)
-#include "jet_tagger_driver.h"
+#define TEST_HARDWARE_MODEL
+#include "test_common.h"
 
 #define BASE ((uintptr_t)0x40400000u)
 #define MM2S 0
 #define S2MM 1
 
-static int failures;
-#define CHECK(cond, ...)                                                                                              \
-    do {                                                                                                              \
-        if (!(cond)) {                                                                                                \
-            printf("FAIL (line %d): ", __LINE__);                                                                     \
-            printf(__VA_ARGS__);                                                                                      \
-            printf("\n");                                                                                             \
-            failures++;                                                                                               \
-        }                                                                                                             \
-    } while (0)
-
-/* ---- the PL: Rust's words ---- */
-
-static size_t batch;
-static jet_tagger_in_word *table_in;
-static jet_tagger_out_word *table_out;
-
-static const jet_tagger_out_word *pl_answer(const jet_tagger_in_word *sample)
-{
-    size_t i;
-    for (i = 0; i < batch; ++i) {
-        if (memcmp(sample, table_in + i * JET_TAGGER_N_IN, JET_TAGGER_IN_SAMPLE_BYTES) == 0) {
-            return table_out + i * JET_TAGGER_N_OUT;
-        }
-    }
-    return NULL;
-}
 
 /* ---- the DMA ---- */
 
 enum { NORMAL, HANG, NO_OUTPUT, SHORT, DECERR, STUCK_RESET };
 static int mode;
 static uint32_t cr[2], sr[2], addr_lo[2], addr_hi[2], length[2], received;
-static int armed[2], reset_reads, unknown_pl_words;
+static int armed[2], reset_reads;
 
 typedef struct {
     uintptr_t offset;
@@ -120,7 +78,6 @@ static void progress(void)
         memcpy(sample, src + i * JET_TAGGER_IN_SAMPLE_BYTES, JET_TAGGER_IN_SAMPLE_BYTES);
         answer = pl_answer(sample);
         if (!answer) {
-            unknown_pl_words++;
             continue;
         }
         memcpy(dst + i * JET_TAGGER_OUT_SAMPLE_BYTES, answer, JET_TAGGER_OUT_SAMPLE_BYTES);
@@ -253,35 +210,9 @@ static size_t check_sequences(uint32_t *in_lengths, uint32_t *out_lengths, uint6
     return count;
 }
 
-static void *read_file(const char *dir, const char *name, size_t *size)
-{
-    char path[4096];
-    FILE *f;
-    void *data;
-    long n;
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    f = fopen(path, "rb");
-    if (!f) {
-        printf("FAIL: cannot open %s\n", path);
-        exit(1);
-    }
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    data = malloc((size_t)n + 1);
-    if (fread(data, 1, (size_t)n, f) != (size_t)n) {
-        printf("FAIL: cannot read %s\n", path);
-        exit(1);
-    }
-    fclose(f);
-    *size = (size_t)n;
-    return data;
-}
-
 int main(int argc, char **argv)
 {
-    size_t size, i, count, total_in, total_out;
-    double *x64;
+    size_t i, count, total_in, total_out;
     float *x, *y, *y_expected;
     jet_tagger_in_word *in;
     jet_tagger_out_word *out;
@@ -293,18 +224,7 @@ int main(int argc, char **argv)
         printf("usage: test_dma DIR\n");
         return 2;
     }
-    x64 = (double *)read_file(argv[1], "x.bin", &size);
-    batch = size / sizeof(double) / JET_TAGGER_N_IN;
-    table_in = (jet_tagger_in_word *)read_file(argv[1], "in_words.bin", &size);
-    table_out = (jet_tagger_out_word *)read_file(argv[1], "out_words.bin", &size);
-    y_expected = (float *)read_file(argv[1], "y.bin", &size);
-    x = (float *)malloc(batch * JET_TAGGER_N_IN * sizeof(float));
-    y = (float *)malloc(batch * JET_TAGGER_N_OUT * sizeof(float));
-    for (i = 0; i < batch * JET_TAGGER_N_IN; ++i) {
-        x[i] = (float)x64[i]; /* the values are floats: exact */
-    }
-    in = (jet_tagger_in_word *)malloc(batch * JET_TAGGER_IN_SAMPLE_BYTES);
-    out = (jet_tagger_out_word *)malloc(batch * JET_TAGGER_OUT_SAMPLE_BYTES);
+    load_data(argv[1], &x, &y, &y_expected, &in, &out);
 
     /* Reset and start. */
     model_reset(NORMAL);
@@ -321,11 +241,7 @@ int main(int argc, char **argv)
     /* One batch. */
     n_writes = 0;
     rc = jet_tagger_predict(&dma, x, y, batch, in, out);
-    CHECK(rc == JET_TAGGER_OK, "predict: %s", jet_tagger_strerror(rc));
-    CHECK(unknown_pl_words == 0, "the driver sent %d samples of words Rust's Bus::encode does not make",
-          unknown_pl_words);
-    CHECK(memcmp(out, table_out, batch * JET_TAGGER_OUT_SAMPLE_BYTES) == 0, "output words");
-    CHECK(memcmp(y, y_expected, batch * JET_TAGGER_N_OUT * sizeof(float)) == 0, "predictions differ from Bus::decode");
+    check_prediction(rc, out, y, y_expected);
     count = check_sequences(in_lengths, out_lengths, in_addr, out_addr, 64);
     CHECK(count == 1, "%zu transfers", count);
     CHECK(in_lengths[0] == batch * JET_TAGGER_IN_SAMPLE_BYTES && out_lengths[0] == batch * JET_TAGGER_OUT_SAMPLE_BYTES,
@@ -436,10 +352,5 @@ int main(int argc, char **argv)
     printf("ok: stuck reset, hang, missing output, short packet, decode error, misalignment and bad arguments "
            "each return their own code\n");
 
-    if (failures) {
-        printf("%d failures\n", failures);
-        return 1;
-    }
-    printf("all checks passed\n");
-    return 0;
+    return test_result();
 }

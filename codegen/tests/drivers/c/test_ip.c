@@ -6,22 +6,8 @@
  *
  *     test_ip DIR     (DIR holds x.bin, in_words.bin, out_words.bin, y.bin)
  */
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-static uint32_t model_read(uintptr_t base, uintptr_t offset);
-static void model_write(uintptr_t base, uintptr_t offset, uint32_t value);
-static size_t flushes, invalidates;
-static uint64_t phys_offset = UINT64_C(0x800000000);
-
-#define JET_TAGGER_REG_READ(base, offset) model_read((base), (offset))
-#define JET_TAGGER_REG_WRITE(base, offset, value) model_write((base), (offset), (value))
-#define JET_TAGGER_CACHE_FLUSH(addr, bytes) ((void)(addr), (void)(bytes), ++flushes)
-#define JET_TAGGER_CACHE_INVALIDATE(addr, bytes) ((void)(addr), (void)(bytes), ++invalidates)
-#define JET_TAGGER_PHYS_ADDR(ptr) ((uint64_t)(uintptr_t)(ptr) + phys_offset)
-#include "jet_tagger_driver.h"
+#define TEST_HARDWARE_MODEL
+#include "test_common.h"
 
 #define BASE ((uintptr_t)0x43C00000u)
 /* Where the hardware has its registers (independent of the header's macros). */
@@ -35,33 +21,6 @@ static uint64_t phys_offset = UINT64_C(0x800000000);
 #define HW_N 0x28u
 #endif
 
-static int failures;
-#define CHECK(cond, ...)                                                                                              \
-    do {                                                                                                              \
-        if (!(cond)) {                                                                                                \
-            printf("FAIL (line %d): ", __LINE__);                                                                     \
-            printf(__VA_ARGS__);                                                                                      \
-            printf("\n");                                                                                             \
-            failures++;                                                                                               \
-        }                                                                                                             \
-    } while (0)
-
-static size_t batch;
-static jet_tagger_in_word *table_in;
-static jet_tagger_out_word *table_out;
-static int unknown_pl_words;
-
-static const jet_tagger_out_word *pl_answer(const jet_tagger_in_word *sample)
-{
-    size_t i;
-    for (i = 0; i < batch; ++i) {
-        if (memcmp(sample, table_in + i * JET_TAGGER_N_IN, JET_TAGGER_IN_SAMPLE_BYTES) == 0) {
-            return table_out + i * JET_TAGGER_N_OUT;
-        }
-    }
-    unknown_pl_words++;
-    return NULL;
-}
 
 enum { NORMAL, HANG, BUSY };
 static int mode;
@@ -152,35 +111,8 @@ static void model_write(uintptr_t base, uintptr_t offset, uint32_t value)
     }
 }
 
-static void *read_file(const char *dir, const char *name, size_t *size)
-{
-    char path[4096];
-    FILE *f;
-    void *data;
-    long n;
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    f = fopen(path, "rb");
-    if (!f) {
-        printf("FAIL: cannot open %s\n", path);
-        exit(1);
-    }
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    data = malloc((size_t)n + 1);
-    if (fread(data, 1, (size_t)n, f) != (size_t)n) {
-        printf("FAIL: cannot read %s\n", path);
-        exit(1);
-    }
-    fclose(f);
-    *size = (size_t)n;
-    return data;
-}
-
 int main(int argc, char **argv)
 {
-    size_t size, i;
-    double *x64;
     float *x, *y, *y_expected;
     jet_tagger_in_word *in;
     jet_tagger_out_word *out;
@@ -190,18 +122,7 @@ int main(int argc, char **argv)
         printf("usage: test_ip DIR\n");
         return 2;
     }
-    x64 = (double *)read_file(argv[1], "x.bin", &size);
-    batch = size / sizeof(double) / JET_TAGGER_N_IN;
-    table_in = (jet_tagger_in_word *)read_file(argv[1], "in_words.bin", &size);
-    table_out = (jet_tagger_out_word *)read_file(argv[1], "out_words.bin", &size);
-    y_expected = (float *)read_file(argv[1], "y.bin", &size);
-    x = (float *)malloc(batch * JET_TAGGER_N_IN * sizeof(float));
-    y = (float *)malloc(batch * JET_TAGGER_N_OUT * sizeof(float));
-    for (i = 0; i < batch * JET_TAGGER_N_IN; ++i) {
-        x[i] = (float)x64[i];
-    }
-    in = (jet_tagger_in_word *)malloc(batch * JET_TAGGER_IN_SAMPLE_BYTES);
-    out = (jet_tagger_out_word *)malloc(batch * JET_TAGGER_OUT_SAMPLE_BYTES);
+    load_data(argv[1], &x, &y, &y_expected, &in, &out);
 
     (void)phys_offset; /* axi_lite uses neither addresses nor caches */
     (void)flushes;
@@ -209,11 +130,7 @@ int main(int argc, char **argv)
     rc = jet_tagger_ip_init(&ip, BASE);
     CHECK(rc == JET_TAGGER_OK && n_writes == 0, "init touches no register");
     rc = jet_tagger_predict(&ip, x, y, batch, in, out);
-    CHECK(rc == JET_TAGGER_OK, "predict: %s", jet_tagger_strerror(rc));
-    CHECK(unknown_pl_words == 0, "the driver sent %d samples of words Rust's Bus::encode does not make",
-          unknown_pl_words);
-    CHECK(memcmp(out, table_out, batch * JET_TAGGER_OUT_SAMPLE_BYTES) == 0, "output words");
-    CHECK(memcmp(y, y_expected, batch * JET_TAGGER_N_OUT * sizeof(float)) == 0, "predictions differ from Bus::decode");
+    check_prediction(rc, out, y, y_expected);
 #ifdef TEST_AXI_LITE
     CHECK(starts == batch, "%zu runs for %zu samples", starts, batch);
     CHECK(n_writes == batch * (JET_TAGGER_IN_SAMPLE_BYTES / 4 + 1), "%zu register writes", n_writes);
@@ -245,10 +162,5 @@ int main(int argc, char **argv)
     CHECK(jet_tagger_run(&ip, table_in, out, 1) == JET_TAGGER_OK, "a run after the failures");
     printf("ok: a hang (ap_done never set), a busy IP and bad arguments each return their own code\n");
 
-    if (failures) {
-        printf("%d failures\n", failures);
-        return 1;
-    }
-    printf("all checks passed\n");
-    return 0;
+    return test_result();
 }

@@ -248,23 +248,3 @@ static inline int hls4ml_p_dma_run(hls4ml_p_dma *dma, const hls4ml_p_in_word *in
     }
     return HLS4ML_P_OK;
 }
-
-/**
- * Predicts `n` samples: encodes the floats `x` (n * HLS4ML_P_N_IN) into `in_words`, runs them
- * through the DMA into `out_words` and decodes those into `y` (n * HLS4ML_P_N_OUT). The word
- * buffers are the DMA's (see hls4ml_p_dma_run).
- */
-static inline int hls4ml_p_predict(hls4ml_p_dma *dma, const float *x, float *y, size_t n, hls4ml_p_in_word *in_words,
-                                   hls4ml_p_out_word *out_words)
-{
-    int rc;
-    if (!x || !y || !in_words || !out_words) {
-        return HLS4ML_P_ERR_ARGUMENT;
-    }
-    hls4ml_p_encode_inputs(x, in_words, n);
-    rc = hls4ml_p_dma_run(dma, in_words, out_words, n);
-    if (rc == HLS4ML_P_OK) {
-        hls4ml_p_decode_outputs(out_words, y, n);
-    }
-    return rc;
-}

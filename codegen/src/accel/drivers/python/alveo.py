@@ -1,6 +1,6 @@
 
 
-class NeuralNetworkOverlay(_Predictor, Overlay):
+class NeuralNetworkOverlay(_Buffers, _Predictor, Overlay):
     """The network on an Alveo card, through PYNQ's XRT support (axi_master kernel).
 
     Example::
@@ -15,23 +15,15 @@ class NeuralNetworkOverlay(_Predictor, Overlay):
 
     Parameters
     ----------
-    bitfile : str
-        The ``.xclbin``.
-    x_shape, y_shape : tuple
-        ``(batch,) + INPUT_SHAPE`` and ``(batch,) + OUTPUT_SHAPE``.
-    dtype : numpy dtype
-        The float type of the predictions.
-    dtbo, download, ignore_version, device :
-        Passed to ``pynq.Overlay`` (``device`` picks the card).
+    OVERLAY_PARAMETERS (bitfile, x_shape, y_shape, dtype, dtbo, download, ignore_version, device)
     timeout : float
         Seconds to wait for a batch before giving up.
     """
 
     def __init__(self, bitfile, x_shape, y_shape, dtype=np.float32, dtbo=None, download=True, ignore_version=False,
                  device=None, timeout=10.0):
-        batch, dtype, timeout = self._check_arguments(x_shape, y_shape, dtype, timeout)
-        super().__init__(bitfile, dtbo=dtbo, download=download, ignore_version=ignore_version, device=device)
-        self.x_shape, self.y_shape, self.dtype, self.timeout = tuple(x_shape), tuple(y_shape), dtype, timeout
+        batch = self._load(bitfile, x_shape, y_shape, dtype, timeout, dtbo=dtbo, download=download,
+                           ignore_version=ignore_version, device=device)
         if KERNEL_INSTANCE in self.ip_dict:
             key = KERNEL_INSTANCE
         else:
@@ -43,10 +35,7 @@ class NeuralNetworkOverlay(_Predictor, Overlay):
         self.kernel_name = key
         self.kernel = _driver_of(self, key)
         description = self.ip_dict[key]
-        self._targets = (self._bank(description, "in"), self._bank(description, "out"))
-        self.input_buffer = self.output_buffer = None
-        self._capacity = 0
-        self._reserve(batch)
+        self._init_buffers(batch, (self._bank(description, "in"), self._bank(description, "out")))
 
     def _bank(self, description, port):
         """The memory bank the kernel argument ``port`` is connected to (PYNQ names ``HBM[0]`` ``HBM0``),
@@ -59,23 +48,6 @@ class NeuralNetworkOverlay(_Predictor, Overlay):
                 except AttributeError:
                     return None
         return None
-
-    def _reserve(self, n):
-        """Buffers for at least ``n`` samples: the ones there are, or new ones when they are too small."""
-        if self.input_buffer is not None and n <= self._capacity:
-            return
-        self._free_buffers()
-        self.input_buffer = allocate(shape=(n, INPUT_BUS.values), dtype=INPUT_BUS.word_dtype, target=self._targets[0])
-        self.output_buffer = allocate(shape=(n, OUTPUT_BUS.values), dtype=OUTPUT_BUS.word_dtype,
-                                      target=self._targets[1])
-        self._capacity = n
-
-    def _free_buffers(self):
-        for buffer in (self.input_buffer, self.output_buffer):
-            free = getattr(buffer, "freebuffer", None) or getattr(buffer, "close", None)
-            if free is not None:
-                free()
-        self.input_buffer = self.output_buffer = None
 
     def _run(self, words, debug):
         n = words.shape[0]
@@ -91,7 +63,7 @@ class NeuralNetworkOverlay(_Predictor, Overlay):
         self.output_buffer[:n].sync_from_device()
         if debug:
             print("Output synced from the card")
-        return np.array(self.output_buffer[:n], dtype=OUTPUT_BUS.word_dtype, copy=True)
+        return self._outputs(n)
 
     def _wait(self, handle, n):
         """Waits for the kernel run, with the timeout when the handle can be polled."""

@@ -15,14 +15,7 @@ class NeuralNetworkOverlay(_Predictor, Overlay):
 
     Parameters
     ----------
-    bitfile : str
-        The bitstream (with its ``.hwh`` beside it, same base name).
-    x_shape, y_shape : tuple
-        ``(batch,) + INPUT_SHAPE`` and ``(batch,) + OUTPUT_SHAPE``.
-    dtype : numpy dtype
-        The float type of the predictions.
-    dtbo, download, ignore_version, device :
-        Passed to ``pynq.Overlay``.
+    OVERLAY_PARAMETERS (bitfile, x_shape, y_shape, dtype, dtbo, download, ignore_version, device)
     timeout : float
         Seconds to wait for one sample before giving up.
     offsets : dict, optional
@@ -33,9 +26,8 @@ class NeuralNetworkOverlay(_Predictor, Overlay):
 
     def __init__(self, bitfile, x_shape, y_shape, dtype=np.float32, dtbo=None, download=True, ignore_version=False,
                  device=None, timeout=1.0, offsets=None):
-        batch, dtype, timeout = self._check_arguments(x_shape, y_shape, dtype, timeout)
-        super().__init__(bitfile, dtbo=dtbo, download=download, ignore_version=ignore_version, device=device)
-        self.x_shape, self.y_shape, self.dtype, self.timeout = tuple(x_shape), tuple(y_shape), dtype, timeout
+        batch = self._load(bitfile, x_shape, y_shape, dtype, timeout, dtbo=dtbo, download=download,
+                           ignore_version=ignore_version, device=device)
         key = _find_ip(self, IP_INSTANCE, "the network's IP")
         description = self.ip_dict[key]
         given = dict(offsets or {})

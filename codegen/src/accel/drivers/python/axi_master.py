@@ -1,6 +1,6 @@
 
 
-class NeuralNetworkOverlay(_Predictor, Overlay):
+class NeuralNetworkOverlay(_Buffers, _Predictor, Overlay):
     """The network on the board, reading and writing the processor's memory itself (axi_master).
 
     Example::
@@ -16,14 +16,7 @@ class NeuralNetworkOverlay(_Predictor, Overlay):
 
     Parameters
     ----------
-    bitfile : str
-        The bitstream (with its ``.hwh`` beside it, same base name).
-    x_shape, y_shape : tuple
-        ``(batch,) + INPUT_SHAPE`` and ``(batch,) + OUTPUT_SHAPE``.
-    dtype : numpy dtype
-        The float type of the predictions.
-    dtbo, download, ignore_version, device :
-        Passed to ``pynq.Overlay``.
+    OVERLAY_PARAMETERS (bitfile, x_shape, y_shape, dtype, dtbo, download, ignore_version, device)
     timeout : float
         Seconds to wait for a batch before giving up.
     offsets : dict, optional
@@ -32,9 +25,8 @@ class NeuralNetworkOverlay(_Predictor, Overlay):
 
     def __init__(self, bitfile, x_shape, y_shape, dtype=np.float32, dtbo=None, download=True, ignore_version=False,
                  device=None, timeout=10.0, offsets=None):
-        batch, dtype, timeout = self._check_arguments(x_shape, y_shape, dtype, timeout)
-        super().__init__(bitfile, dtbo=dtbo, download=download, ignore_version=ignore_version, device=device)
-        self.x_shape, self.y_shape, self.dtype, self.timeout = tuple(x_shape), tuple(y_shape), dtype, timeout
+        batch = self._load(bitfile, x_shape, y_shape, dtype, timeout, dtbo=dtbo, download=download,
+                           ignore_version=ignore_version, device=device)
         key = _find_ip(self, IP_INSTANCE, "the network's IP")
         description = self.ip_dict[key]
         given = dict(offsets or {})
@@ -52,25 +44,7 @@ class NeuralNetworkOverlay(_Predictor, Overlay):
                 self.offsets[port] = pinned
         self.ip = _driver_of(self, key)
         self._control = _HlsControl(self.ip, key, self.offsets["ctrl"])
-        self.input_buffer = self.output_buffer = None
-        self._capacity = 0
-        self._reserve(batch)
-
-    def _reserve(self, n):
-        """Buffers for at least ``n`` samples: the ones there are, or new ones when they are too small."""
-        if self.input_buffer is not None and n <= self._capacity:
-            return
-        self._free_buffers()
-        self.input_buffer = allocate(shape=(n, INPUT_BUS.values), dtype=INPUT_BUS.word_dtype)
-        self.output_buffer = allocate(shape=(n, OUTPUT_BUS.values), dtype=OUTPUT_BUS.word_dtype)
-        self._capacity = n
-
-    def _free_buffers(self):
-        for buffer in (self.input_buffer, self.output_buffer):
-            free = getattr(buffer, "freebuffer", None) or getattr(buffer, "close", None)
-            if free is not None:
-                free()
-        self.input_buffer = self.output_buffer = None
+        self._init_buffers(batch)
 
     def _write_address(self, offset, address):
         """A 64-bit buffer address: low word, then high word (HLS's pointer registers)."""
@@ -92,4 +66,4 @@ class NeuralNetworkOverlay(_Predictor, Overlay):
             print("Starting %s on %d samples" % (IP_NAME, n))
         self._control.start_and_wait(self.timeout, "a batch of %d samples" % n)
         self.output_buffer.invalidate()
-        return np.array(self.output_buffer[:n], dtype=OUTPUT_BUS.word_dtype, copy=True)
+        return self._outputs(n)

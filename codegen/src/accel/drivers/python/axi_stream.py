@@ -47,7 +47,7 @@ def _samples_per_transfer(limit, in_bytes, out_bytes, in_align, out_align):
     return per
 
 
-class NeuralNetworkOverlay(_Predictor, Overlay):
+class NeuralNetworkOverlay(_Buffers, _Predictor, Overlay):
     """The network on the board, fed through the AXI DMA ``hier_0/axi_dma_0`` (axi_stream).
 
     Example::
@@ -61,23 +61,15 @@ class NeuralNetworkOverlay(_Predictor, Overlay):
 
     Parameters
     ----------
-    bitfile : str
-        The bitstream (with its ``.hwh`` beside it, same base name).
-    x_shape, y_shape : tuple
-        ``(batch,) + INPUT_SHAPE`` and ``(batch,) + OUTPUT_SHAPE``.
-    dtype : numpy dtype
-        The float type of the predictions.
-    dtbo, download, ignore_version, device :
-        Passed to ``pynq.Overlay``.
+    OVERLAY_PARAMETERS (bitfile, x_shape, y_shape, dtype, dtbo, download, ignore_version, device)
     timeout : float
         Seconds to wait for a transfer before giving up.
     """
 
     def __init__(self, bitfile, x_shape, y_shape, dtype=np.float32, dtbo=None, download=True, ignore_version=False,
                  device=None, timeout=10.0):
-        batch, dtype, timeout = self._check_arguments(x_shape, y_shape, dtype, timeout)
-        super().__init__(bitfile, dtbo=dtbo, download=download, ignore_version=ignore_version, device=device)
-        self.x_shape, self.y_shape, self.dtype, self.timeout = tuple(x_shape), tuple(y_shape), dtype, timeout
+        batch = self._load(bitfile, x_shape, y_shape, dtype, timeout, dtbo=dtbo, download=download,
+                           ignore_version=ignore_version, device=device)
         key = DMA_INSTANCE if DMA_INSTANCE in self.ip_dict else _find_ip(self, DMA_INSTANCE.split("/")[-1], "AXI DMA")
         description = self.ip_dict[key]
         self._check_dma(key, description)
@@ -90,9 +82,7 @@ class NeuralNetworkOverlay(_Predictor, Overlay):
         out_align = int(_parameter(description, "c_m_axi_s2mm_data_width") or S2MM_MEMORY_BITS) // 8
         self._per_transfer = _samples_per_transfer(self.max_transfer, INPUT_BUS.sample_bytes,
                                                    OUTPUT_BUS.sample_bytes, in_align, out_align)
-        self.input_buffer = self.output_buffer = None
-        self._capacity = 0
-        self._reserve(batch)
+        self._init_buffers(batch)
 
     @staticmethod
     def _check_dma(key, description):
@@ -111,22 +101,6 @@ class NeuralNetworkOverlay(_Predictor, Overlay):
             raise RuntimeError("%s does not match this driver:\n  %s\nRegenerate the bitstream and the driver from the "
                                "same project." % (key, "\n  ".join(problems)))
 
-    def _reserve(self, n):
-        """Buffers for at least ``n`` samples: the ones there are, or new ones when they are too small."""
-        if self.input_buffer is not None and n <= self._capacity:
-            return
-        self._free_buffers()
-        self.input_buffer = allocate(shape=(n, INPUT_BUS.values), dtype=INPUT_BUS.word_dtype)
-        self.output_buffer = allocate(shape=(n, OUTPUT_BUS.values), dtype=OUTPUT_BUS.word_dtype)
-        self._capacity = n
-
-    def _free_buffers(self):
-        for buffer in (self.input_buffer, self.output_buffer):
-            free = getattr(buffer, "freebuffer", None) or getattr(buffer, "close", None)
-            if free is not None:
-                free()
-        self.input_buffer = self.output_buffer = None
-
     def _run(self, words, debug):
         n = words.shape[0]
         self._reserve(n)
@@ -136,7 +110,7 @@ class NeuralNetworkOverlay(_Predictor, Overlay):
             count = min(self._per_transfer, n - first)
             self._transfer(first, count, debug)
         self.output_buffer.invalidate()
-        return np.array(self.output_buffer[:n], dtype=OUTPUT_BUS.word_dtype, copy=True)
+        return self._outputs(n)
 
     def _transfer(self, first, count, debug):
         """Samples ``first .. first + count`` through the IP: the receive channel is started first, so

@@ -312,6 +312,14 @@ class _Predictor:
             raise ValueError("timeout must be a positive number of seconds, not %r" % (timeout,))
         return batch, dtype, float(timeout)
 
+    def _load(self, bitfile, x_shape, y_shape, dtype, timeout, **overlay_args):
+        """Checks the constructor's arguments, then loads the overlay (``pynq.Overlay`` with
+        ``overlay_args``) and keeps the shapes, ``dtype`` and ``timeout``; the batch size of ``x_shape``."""
+        batch, dtype, timeout = self._check_arguments(x_shape, y_shape, dtype, timeout)
+        super().__init__(bitfile, **overlay_args)
+        self.x_shape, self.y_shape, self.dtype, self.timeout = tuple(x_shape), tuple(y_shape), dtype, timeout
+        return batch
+
     def predict(self, X, debug=False, profile=False, encode=None, decode=None):
         """Runs the network on the accelerator.
 
