@@ -271,23 +271,6 @@ fn rows(values: &[f32], per_row: usize) -> String {
     s
 }
 
-fn gxx(args: &[String], cwd: &Path) -> Result<(), String> {
-    let out = Command::new("g++")
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .map_err(|e| format!("cannot run g++: {e}"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "g++ {} failed:\n{}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr)
-        ))
-    }
-}
-
 /// Compiler flags and include folders (relative to a project folder) for a header set.
 fn flags(headers: &Headers) -> Vec<String> {
     let mut f: Vec<String> = [
@@ -316,7 +299,7 @@ fn compile(dir: &Path, headers: &Headers, source: &str, object: &Path, extra: &[
     let mut args = flags(headers);
     args.extend(extra.iter().cloned());
     args.extend(["-c".into(), source.into(), "-o".into(), object.display().to_string()]);
-    gxx(&args, dir)
+    common::gxx(&args, dir)
 }
 
 /// The firmware objects of one test: compiled once for every case whose firmware is the same (the
@@ -414,7 +397,7 @@ fn run_unity(w: &Written, headers: &Headers, objects: &Objects) -> Result<TbRun,
             "-o".into(),
             exe.display().to_string(),
         ];
-        gxx(&args, &w.dir)
+        common::gxx(&args, &w.dir)
     })?;
     execute(w, &exe)
 }
@@ -454,7 +437,7 @@ fn run_testbench(
             "-o".into(),
             exe.display().to_string(),
         ]);
-        gxx(&args, &w.dir)
+        common::gxx(&args, &w.dir)
     })?;
     execute(w, &exe)
 }

@@ -186,23 +186,6 @@ struct Run {
     warnings: Vec<String>,
 }
 
-fn gxx(args: &[&str], cwd: &Path) -> Result<(), String> {
-    let out = Command::new("g++")
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .map_err(|e| format!("cannot run g++: {e}"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "g++ {} failed:\n{}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr)
-        ))
-    }
-}
-
 /// Generates the project of `project` into `dir`, compiles its C simulation (and, with
 /// `testbench`, the testbench, which it runs), and runs `x` through it.
 fn build_and_run(project: &Project, dir: &Path, headers: &Headers, x: &[f32], testbench: bool) -> Result<Run, String> {
@@ -246,7 +229,7 @@ fn build_and_run_on_this_core(
         args.extend(["-I", "firmware", "-I", "host_include"]);
         let (test, fw) = (format!("{name}_test.cpp"), format!("firmware/{name}.cpp"));
         args.extend([test.as_str(), fw.as_str(), "-o", "testbench"]);
-        gxx(&args, dir)?;
+        common::gxx(&args, dir)?;
     }
     let compile_seconds = start.elapsed().as_secs_f64();
 
@@ -802,7 +785,7 @@ fn every_generated_file_is_stamped_and_the_library_compiles_alone() {
             host.to_str().unwrap(),
             source.to_str().unwrap(),
         ];
-        gxx(&args, &dir).unwrap_or_else(|e| panic!("{e}"));
+        common::gxx(&args, &dir).unwrap_or_else(|e| panic!("{e}"));
     }
     common::discard(&dir);
 }

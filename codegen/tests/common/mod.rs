@@ -160,3 +160,21 @@ pub fn parallel<T: Send, R: Send>(jobs: Vec<T>, work: impl Fn(T) -> R + Sync) ->
         .map(|r| r.into_inner().unwrap().expect("every job ran"))
         .collect()
 }
+
+/// Runs `g++ args` in `cwd`; the error holds the command line and the compiler's messages.
+pub fn gxx<S: AsRef<std::ffi::OsStr>>(args: &[S], cwd: &std::path::Path) -> Result<(), String> {
+    let out = std::process::Command::new("g++")
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .map_err(|e| format!("cannot run g++: {e}"))?;
+    if out.status.success() {
+        return Ok(());
+    }
+    let line: Vec<String> = args.iter().map(|a| a.as_ref().to_string_lossy().into_owned()).collect();
+    Err(format!(
+        "g++ {} failed:\n{}",
+        line.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    ))
+}
