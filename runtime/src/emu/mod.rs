@@ -37,6 +37,7 @@
 //! ```
 
 mod cast;
+pub mod encoding;
 pub mod constants;
 mod mac;
 mod model;

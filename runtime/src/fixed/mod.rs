@@ -14,3 +14,5 @@ pub(crate) use convert::round_up;
 pub use convert::UnsupportedWidth;
 pub use ty::{FixedType, Overflow, ParseTypeError, Quantization};
 pub use value::Fixed;
+mod typed;
+pub use typed::ApFixed;

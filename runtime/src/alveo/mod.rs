@@ -1,0 +1,1 @@
+//! The Alveo backend: XRT's C API, loaded at run time.
