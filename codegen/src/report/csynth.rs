@@ -2,8 +2,9 @@
 //! file `vivado_hls.app` that names the solutions.
 
 use super::ascii_table::{self, Row, Table};
-use super::{count, opt_count, opt_ns, xml};
+use super::{count, opt_count, opt_ns};
 use crate::diag::{Error, Result};
+use hls4ml_runtime::zynq::xml;
 use serde::Serialize;
 
 /// HLS resource counts, used or available.
@@ -79,7 +80,7 @@ pub struct Csynth {
 
 /// Reads `<top>_csynth.xml`.
 pub fn parse_csynth_xml(text: &str) -> Result<Csynth> {
-    let root = xml::parse(text)?;
+    let root = xml::parse(text).map_err(|e| Error::new(e.to_string()))?;
     if root.local_name() != "profile" {
         return Err(Error::new(format!(
             "not a C synthesis report: the root element is `<{}>`, not `<profile>`",
@@ -323,7 +324,7 @@ pub struct HlsApp {
 
 /// Reads an HLS project file (`vivado_hls.app` or `hls.app`).
 pub fn parse_hls_app(text: &str) -> Result<HlsApp> {
-    let root = xml::parse(text)?;
+    let root = xml::parse(text).map_err(|e| Error::new(e.to_string()))?;
     if root.local_name() != "project" {
         return Err(Error::new(format!(
             "not an HLS project file: the root element is `<{}>`, not `<project>`",

@@ -35,7 +35,6 @@ mod csynth;
 mod render;
 mod timing;
 mod utilization;
-mod xml;
 
 pub use cosim::{parse_cosim_rpt, Cosim, CosimRun, CosimStatus, MinAvgMax};
 pub use csynth::{parse_csynth_rpt, parse_csynth_xml, parse_hls_app, Csynth, HlsApp, HlsResources};

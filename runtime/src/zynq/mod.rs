@@ -4,6 +4,12 @@
 //! Everything that touches the machine goes through a [`Platform`]: [`linux::Linux`] on a board
 //! (FPGA manager, `/dev/mem` or UIO, `u-dma-buf`), or the virtual board on a host — so the register
 //! sequence, buffer layout, encoding, timeouts and error decoding are the same code in both places.
+//!
+//! - [`bitstream`]: `.bit` → `.bin`;
+//! - [`hwh`]: the hardware handoff (bases, widths, register maps), read with [`xml`];
+//! - [`dma`]: the AXI DMA in simple mode;
+//! - [`linux`]: the [`Platform`] of a board under Linux;
+//! - [`open`] / [`ZynqBackend`]: all of it as a [`crate::Backend`].
 
 use crate::error::Result;
 
@@ -58,3 +64,18 @@ pub trait Platform: Send {
     /// hold, from this process or another, fails with [`crate::ErrorKind::Busy`].
     fn lock(&mut self, base: u64) -> Result<Box<dyn Send>>;
 }
+
+pub mod backend;
+pub mod bitstream;
+pub mod dma;
+pub mod hwh;
+#[cfg(unix)]
+pub mod linux;
+pub mod xml;
+
+pub use backend::{open, Options, ZynqBackend};
+pub use bitstream::Bitstream;
+pub use dma::AxiDma;
+pub use hwh::Hwh;
+#[cfg(unix)]
+pub use linux::Linux;

@@ -1,8 +1,46 @@
-//! The small part of XML that HLS reports and project files use: elements, attributes, text,
-//! comments, declarations, CDATA and the five named entities. Enough to read `<top>_csynth.xml`
-//! and `vivado_hls.app`; anything that is not well formed is an error with its line number.
+//! The small part of XML that Vivado's hardware handoff (`.hwh`), HLS reports and project files
+//! use: elements, attributes, text, comments, declarations, CDATA and the five named entities.
+//! Enough to read `design_1.hwh`, `<top>_csynth.xml` and `vivado_hls.app`; anything that is not
+//! well formed is an [`XmlError`] with its line number.
+//!
+//! ```
+//! use hls4ml_runtime::zynq::xml;
+//! let root = xml::parse("<a x='1'><b>5 &lt; 6</b></a>").unwrap();
+//! assert_eq!(root.attr("x"), Some("1"));
+//! assert_eq!(root.text_at("b"), Some("5 < 6"));
+//! ```
 
-use crate::diag::{Error, Result};
+use std::fmt;
+
+/// A document that is not well-formed XML: the message names the line where it goes wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct XmlError {
+    message: String,
+}
+
+impl XmlError {
+    fn new(message: impl Into<String>) -> XmlError {
+        XmlError {
+            message: message.into(),
+        }
+    }
+
+    /// The message ("malformed XML at line 3: …").
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for XmlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for XmlError {}
+
+/// `Result<T, XmlError>`.
+pub type Result<T, E = XmlError> = std::result::Result<T, E>;
 
 /// Deeper nesting than this is refused (the reports nest four levels deep).
 const MAX_DEPTH: usize = 64;
@@ -10,10 +48,14 @@ const MAX_DEPTH: usize = 64;
 /// One element: its name (with any namespace prefix), attributes, child elements and the text
 /// directly inside it.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub(crate) struct Element {
+pub struct Element {
+    /// The tag name, with any namespace prefix (`AutoPilot:project`).
     pub name: String,
+    /// The attributes, in document order, with entity references replaced.
     pub attrs: Vec<(String, String)>,
+    /// The child elements, in document order.
     pub children: Vec<Element>,
+    /// The text directly inside the element (all its text pieces, joined).
     pub text: String,
     /// Byte offset of the start tag, for messages.
     pub offset: usize,
@@ -54,7 +96,7 @@ impl Element {
 }
 
 /// Parses a whole document and returns its root element.
-pub(crate) fn parse(text: &str) -> Result<Element> {
+pub fn parse(text: &str) -> Result<Element> {
     let mut p = Parser { s: text, pos: 0 };
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
@@ -172,13 +214,13 @@ pub(crate) fn parse(text: &str) -> Result<Element> {
         }
     }
     if let Some(open) = stack.last() {
-        return Err(Error::new(format!(
+        return Err(XmlError::new(format!(
             "malformed XML: element `<{}>` opened at line {} is never closed (the file may be truncated)",
             open.name,
             line_of(text, open.offset)
         )));
     }
-    root.ok_or_else(|| Error::new("malformed XML: no root element (the file is empty or truncated)"))
+    root.ok_or_else(|| XmlError::new("malformed XML: no root element (the file is empty or truncated)"))
 }
 
 /// Adds a finished element to its parent, or makes it the root.
@@ -214,8 +256,8 @@ impl Parser<'_> {
         self.pos += rest.len() - rest.trim_start().len();
     }
 
-    fn err(&self, at: usize, message: impl std::fmt::Display) -> Error {
-        Error::new(format!("malformed XML at line {}: {message}", line_of(self.s, at)))
+    fn err(&self, at: usize, message: impl fmt::Display) -> XmlError {
+        XmlError::new(format!("malformed XML at line {}: {message}", line_of(self.s, at)))
     }
 }
 
