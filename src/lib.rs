@@ -31,6 +31,7 @@
 
 pub use hls4ml_macros::accelerator;
 pub use hls4ml_runtime as runtime;
+pub use hls4ml_runtime::{Error, ErrorKind, Profile, Result};
 
 /// The build-script API (feature `build`): see [`hls4ml_codegen::build`].
 #[cfg(feature = "build")]

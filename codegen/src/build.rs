@@ -8,7 +8,7 @@
 //! ├── host_include/              our ap_* headers (C simulation only)
 //! ├── <P>_bridge.cpp             extern "C" batch entry points
 //! └── …                          testbench, tb_data, Tcl, drivers, README
-//! libhls4ml_<P>.a                firmware + bridge, linked into the crate
+//! libhls4ml_<P>.a                firmware, AXI wrapper and their bridges, linked into the crate
 //! ```
 //!
 //! The library exports, with C linkage (`n` samples, channels last, values converted to and from
@@ -30,6 +30,7 @@
 
 pub use crate::csim::Headers;
 pub use crate::diag::{Error, Result};
+use crate::files::Files;
 pub use crate::Project;
 use std::path::{Path, PathBuf};
 
@@ -125,7 +126,12 @@ impl Builder {
         }
         let headers = Headers::from_env();
         let library = if self.compile {
-            Some(compile(&project, &project_dir, &out, &headers)?)
+            let lib = compile(&project, &files, &project_dir, &out, &headers)?;
+            // Tells the typed driver (`accelerator!`) that the wrapper's C simulation is linked.
+            let name = project.name();
+            println!("cargo:rustc-check-cfg=cfg(hls4ml_csim, values(\"{name}\"))");
+            println!("cargo:rustc-cfg=hls4ml_csim=\"{name}\"");
+            Some(lib)
         } else {
             None
         };
@@ -138,10 +144,25 @@ impl Builder {
     }
 }
 
-/// Compiles the firmware and its bridge into `libhls4ml_<P>.a` in `out` and has cargo link it.
-fn compile(project: &Project, dir: &Path, out: &Path, headers: &Headers) -> Result<String> {
+/// Compiles the firmware, its bridge, the AXI wrapper and the wrapper's bridge into
+/// `libhls4ml_<P>.a` in `out` and has cargo link it. When nothing the library is made of changed
+/// since the last build (the generated files, the headers chosen, the compiler and its flags), the
+/// library is reused without compiling.
+fn compile(project: &Project, files: &Files, dir: &Path, out: &Path, headers: &Headers) -> Result<String> {
     let name = project.name();
     let lib = format!("hls4ml_{name}");
+    let top = format!("{name}_axi");
+    let fingerprint = fingerprint(files, headers);
+    let stamp = out.join(format!("lib{lib}.fingerprint"));
+    let archive = out.join(format!("lib{lib}.a"));
+    if archive.is_file() && std::fs::read_to_string(&stamp).is_ok_and(|s| s == fingerprint) {
+        println!("cargo:rustc-link-lib=static={lib}");
+        println!("cargo:rustc-link-search=native={}", out.display());
+        if let Some(stdlib) = cpp_stdlib() {
+            println!("cargo:rustc-link-lib={stdlib}");
+        }
+        return Ok(lib);
+    }
     let mut build = cc::Build::new();
     build
         .cpp(true)
@@ -149,6 +170,8 @@ fn compile(project: &Project, dir: &Path, out: &Path, headers: &Headers) -> Resu
         .out_dir(out)
         .file(dir.join("firmware").join(format!("{name}.cpp")))
         .file(dir.join(format!("{name}_bridge.cpp")))
+        .file(dir.join("firmware").join(format!("{top}.cpp")))
+        .file(dir.join(format!("{top}_bridge.cpp")))
         .flag_if_supported("-Wno-unknown-pragmas")
         .warnings(false)
         .cargo_warnings(false);
@@ -164,5 +187,47 @@ fn compile(project: &Project, dir: &Path, out: &Path, headers: &Headers) -> Resu
             headers.describe()
         ))
     })?;
+    // Best effort: without the stamp the next build compiles again.
+    let _ = std::fs::write(&stamp, &fingerprint);
     Ok(lib)
+}
+
+/// What the compiled library depends on, as a string: a hash of every generated file and of the
+/// compiler settings cargo and `cc` read from the environment.
+fn fingerprint(files: &Files, headers: &Headers) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for (path, contents) in files.iter() {
+        path.hash(&mut h);
+        contents.hash(&mut h);
+    }
+    headers.describe().hash(&mut h);
+    let target = std::env::var("TARGET").unwrap_or_default();
+    for var in ["TARGET", "HOST", "OPT_LEVEL", "DEBUG", "PROFILE"] {
+        std::env::var(var).unwrap_or_default().hash(&mut h);
+    }
+    for var in ["CXX", "CXXFLAGS", "AR", "CRATE_CC_NO_DEFAULTS"] {
+        std::env::var(var).unwrap_or_default().hash(&mut h);
+        std::env::var(format!("{var}_{target}"))
+            .unwrap_or_default()
+            .hash(&mut h);
+        std::env::var(format!("{var}_{}", target.replace('-', "_")))
+            .unwrap_or_default()
+            .hash(&mut h);
+    }
+    format!("{:016x} {}\n", h.finish(), env!("CARGO_PKG_VERSION"))
+}
+
+/// The C++ standard library `cc` links for the target (what it prints itself when it compiles).
+fn cpp_stdlib() -> Option<&'static str> {
+    let target = std::env::var("TARGET").unwrap_or_default();
+    if target.contains("msvc") {
+        None
+    } else if target.contains("apple") || target.contains("freebsd") || target.contains("openbsd") {
+        Some("c++")
+    } else if target.contains("android") {
+        Some("c++_shared")
+    } else {
+        Some("stdc++")
+    }
 }

@@ -1,6 +1,7 @@
 //! `hls4ml::accelerator!("model.toml")`: a thin shim over `hls4ml-codegen`.
 //!
-//! The path is relative to the crate's `CARGO_MANIFEST_DIR`. The macro loads the project exactly as
+//! The path is relative to the crate's `CARGO_MANIFEST_DIR` (or to `HLS4ML_MANIFEST_DIR` when set, for
+//! compile-test harnesses that build the calling code in a scratch crate). The macro loads the project exactly as
 //! the build API and the command line do ([`hls4ml_codegen::Project::load`]) and expands to a
 //! module named after the model with its `Input` and `Output` array types; an error in the TOML or
 //! the model becomes a compile error on the path literal, with the TOML line shown.
@@ -13,15 +14,25 @@ use syn::{parse_macro_input, LitStr};
 #[proc_macro]
 pub fn accelerator(input: TokenStream) -> TokenStream {
     let lit = parse_macro_input!(input as LitStr);
-    let dir = std::env::var_os("CARGO_MANIFEST_DIR")
+    // HLS4ML_MANIFEST_DIR: for compile-test harnesses (trybuild) that build the caller elsewhere.
+    let dir = std::env::var_os("HLS4ML_MANIFEST_DIR")
+        .or_else(|| std::env::var_os("CARGO_MANIFEST_DIR"))
         .map(PathBuf::from)
         .unwrap_or_default();
     let path = dir.join(lit.value());
     match hls4ml_codegen::Project::load(&path) {
         Ok(project) => {
             let files: Vec<String> = project.files_read.iter().map(|p| p.display().to_string()).collect();
-            hls4ml_codegen::driver::module_tokens(&project, &files).into()
+            match hls4ml_codegen::driver::module_tokens(&project, &files, &lit.value()) {
+                Ok(tokens) => tokens.into(),
+                Err(e) => syn::Error::new(lit.span(), e).to_compile_error().into(),
+            }
         }
-        Err(e) => syn::Error::new(lit.span(), e.render()).to_compile_error().into(),
+        Err(e) => {
+            // The compiler prints its own `error: ` in front of the message.
+            let text = e.render();
+            let text = text.strip_prefix("error: ").unwrap_or(&text);
+            syn::Error::new(lit.span(), text).to_compile_error().into()
+        }
     }
 }

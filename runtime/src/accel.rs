@@ -178,15 +178,15 @@ impl Accelerator {
     }
 
     /// Runs a batch and returns its outputs.
-    pub fn predict<I: Flat, O: Flat + Default>(&mut self, input: &[I]) -> Result<Vec<O>> {
-        let mut out = vec![O::default(); input.len()];
+    pub fn predict<I: Flat, O: Flat>(&mut self, input: &[I]) -> Result<Vec<O>> {
+        let mut out = vec![O::zeroed(); input.len()];
         self.predict_into(input, &mut out)?;
         Ok(out)
     }
 
     /// Runs a batch and returns its outputs and how long it took.
-    pub fn predict_profiled<I: Flat, O: Flat + Default>(&mut self, input: &[I]) -> Result<(Vec<O>, Profile)> {
-        let mut out = vec![O::default(); input.len()];
+    pub fn predict_profiled<I: Flat, O: Flat>(&mut self, input: &[I]) -> Result<(Vec<O>, Profile)> {
+        let mut out = vec![O::zeroed(); input.len()];
         let start = Instant::now();
         let moved = self.predict_into(input, &mut out)?;
         let latency = start.elapsed();

@@ -179,22 +179,33 @@ pub unsafe trait Flat: Copy + Send + Sync + 'static {
     type Elem: BusValue;
     /// Number of scalars.
     const COUNT: usize;
+    /// The value with every scalar at its default (zero).
+    fn zeroed() -> Self;
 }
 
 // SAFETY: a scalar is one element of itself.
 unsafe impl Flat for f32 {
     type Elem = f32;
     const COUNT: usize = 1;
+    fn zeroed() -> f32 {
+        0.0
+    }
 }
 // SAFETY: as above.
 unsafe impl Flat for f64 {
     type Elem = f64;
     const COUNT: usize = 1;
+    fn zeroed() -> f64 {
+        0.0
+    }
 }
 // SAFETY: `[T; N]` is N `T`s back to back with no padding, each of which is T::COUNT elements.
 unsafe impl<T: Flat, const N: usize> Flat for [T; N] {
     type Elem = T::Elem;
     const COUNT: usize = N * T::COUNT;
+    fn zeroed() -> [T; N] {
+        [T::zeroed(); N]
+    }
 }
 
 /// The scalars of a slice of samples, in order.

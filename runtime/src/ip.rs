@@ -65,7 +65,11 @@ impl IpBackend {
 
 impl Backend for IpBackend {
     fn describe(&self) -> String {
-        format!("{} C simulation ({})", self.spec.ip_name(), self.spec.interface.as_str())
+        format!(
+            "{} C simulation ({})",
+            self.spec.ip_name(),
+            self.spec.interface.as_str()
+        )
     }
 
     fn run(&mut self, input: &[u8], output: &mut [u8], n: usize) -> Result<Duration> {
@@ -110,5 +114,139 @@ impl Backend for IpBackend {
             Interface::AxiMaster => self.ip.master(input, output, n)?,
         }
         Ok(Duration::ZERO)
+    }
+}
+
+/// `axi_stream` entry of the compiled wrapper: `(in_data, in_last, n_in, out_data, out_last, n_out)`:
+/// runs the `n_in` input beats (whole samples) and writes the produced beats and their count.
+pub type StreamEntry = unsafe extern "C" fn(*const u64, *const u8, usize, *mut u64, *mut u8, *mut usize);
+/// `axi_lite` entry: `(in_words, out_words)`, one sample's words as 64-bit integers.
+pub type LiteEntry = unsafe extern "C" fn(*const u64, *mut u64);
+/// `axi_master` entry: `(in_memory, out_memory, n)`, packed little-endian words.
+pub type MasterEntry = unsafe extern "C" fn(*const u8, *mut u8, u32);
+
+/// The entry point of a compiled AXI wrapper's C simulation (`<P>_axi_bridge.cpp`, linked by the
+/// build API), for its interface.
+#[derive(Debug, Clone, Copy)]
+pub enum CsimEntry {
+    /// `<P>_axi_stream_run`.
+    Stream(StreamEntry),
+    /// `<P>_axi_lite_run`.
+    Lite(LiteEntry),
+    /// `<P>_axi_master_run`.
+    Master(MasterEntry),
+}
+
+/// The compiled C simulation of the AXI wrapper as an [`Ip`].
+pub struct CsimIp {
+    spec: Spec,
+    entry: CsimEntry,
+    data: Vec<u64>,
+    last: Vec<u8>,
+    out_data: Vec<u64>,
+    out_last: Vec<u8>,
+}
+
+impl CsimIp {
+    /// The IP of `spec` behind `entry`.
+    ///
+    /// # Safety
+    /// `entry` must be the bridge generated for exactly this `spec` (same interface, bus types and
+    /// sample sizes): it reads and writes as many words as the spec says.
+    pub unsafe fn new(spec: Spec, entry: CsimEntry) -> CsimIp {
+        CsimIp {
+            spec,
+            entry,
+            data: Vec::new(),
+            last: Vec::new(),
+            out_data: Vec::new(),
+            out_last: Vec::new(),
+        }
+    }
+}
+
+impl Ip for CsimIp {
+    fn interface(&self) -> Interface {
+        self.spec.interface
+    }
+
+    fn stream(&mut self, input: &[Beat], output: &mut Vec<Beat>) -> Result<()> {
+        let CsimEntry::Stream(run) = self.entry else {
+            return Err(wrong_interface(self.spec.interface, Interface::AxiStream));
+        };
+        let n = input.len() / self.spec.input.values;
+        let beats = &input[..n * self.spec.input.values];
+        self.data.clear();
+        self.data.extend(beats.iter().map(|b| b.data));
+        self.last.clear();
+        self.last.extend(beats.iter().map(|b| b.last as u8));
+        let cap = n * self.spec.output.values;
+        self.out_data.resize(cap, 0);
+        self.out_last.resize(cap, 0);
+        let mut produced = 0usize;
+        // SAFETY: `new`'s contract: the bridge reads `beats.len()` beats (whole samples) and writes
+        // one sample's words per input sample, `cap` in all, into buffers of that size.
+        unsafe {
+            run(
+                self.data.as_ptr(),
+                self.last.as_ptr(),
+                beats.len(),
+                self.out_data.as_mut_ptr(),
+                self.out_last.as_mut_ptr(),
+                &mut produced,
+            )
+        };
+        if produced > cap {
+            return Err(Error::new(
+                ErrorKind::Length,
+                format!("the C simulation wrote {produced} beats into room for {cap}"),
+            ));
+        }
+        output.extend((0..produced).map(|k| Beat {
+            data: self.out_data[k],
+            last: self.out_last[k] != 0,
+        }));
+        Ok(())
+    }
+
+    fn lite(&mut self, input: &[u64], output: &mut [u64]) -> Result<()> {
+        let CsimEntry::Lite(run) = self.entry else {
+            return Err(wrong_interface(self.spec.interface, Interface::AxiLite));
+        };
+        if input.len() != self.spec.input.values || output.len() != self.spec.output.values {
+            return Err(Error::new(
+                ErrorKind::Argument,
+                format!(
+                    "one sample is {} words in and {} out, not {} and {}",
+                    self.spec.input.values,
+                    self.spec.output.values,
+                    input.len(),
+                    output.len()
+                ),
+            ));
+        }
+        // SAFETY: `new`'s contract; the lengths were checked above.
+        unsafe { run(input.as_ptr(), output.as_mut_ptr()) };
+        Ok(())
+    }
+
+    fn master(&mut self, input: &[u8], output: &mut [u8], n: usize) -> Result<()> {
+        let CsimEntry::Master(run) = self.entry else {
+            return Err(wrong_interface(self.spec.interface, Interface::AxiMaster));
+        };
+        let (bi, bo) = (n * self.spec.input.sample_bytes(), n * self.spec.output.sample_bytes());
+        if input.len() < bi || output.len() < bo || u32::try_from(n).is_err() {
+            return Err(Error::new(
+                ErrorKind::Argument,
+                format!(
+                    "{n} samples need {bi} input and {bo} output bytes, got {} and {}",
+                    input.len(),
+                    output.len()
+                ),
+            ));
+        }
+        // SAFETY: `new`'s contract; the buffer sizes were checked above.
+        unsafe { run(input.as_ptr(), output.as_mut_ptr(), n as u32) };
+        Ok(())
     }
 }

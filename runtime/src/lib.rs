@@ -17,10 +17,12 @@ pub mod accel;
 pub mod alveo;
 pub mod bus;
 pub mod emu;
+pub mod emulator;
 pub mod error;
 pub mod fixed;
 pub mod ip;
 pub mod npy;
+pub mod typed;
 #[cfg(feature = "virtual-board")]
 pub mod virtual_board;
 pub mod zynq;

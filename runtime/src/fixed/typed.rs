@@ -66,19 +66,25 @@ impl<const W: u32, const I: i32, const SIGNED: bool, const Q: u8, const O: u8> A
     }
 }
 
-impl<const W: u32, const I: i32, const SIGNED: bool, const Q: u8, const O: u8> fmt::Debug for ApFixed<W, I, SIGNED, Q, O> {
+impl<const W: u32, const I: i32, const SIGNED: bool, const Q: u8, const O: u8> fmt::Debug
+    for ApFixed<W, I, SIGNED, Q, O>
+{
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} ({})", self.to_f64(), Self::fixed_type())
     }
 }
 
-impl<const W: u32, const I: i32, const SIGNED: bool, const Q: u8, const O: u8> fmt::Display for ApFixed<W, I, SIGNED, Q, O> {
+impl<const W: u32, const I: i32, const SIGNED: bool, const Q: u8, const O: u8> fmt::Display
+    for ApFixed<W, I, SIGNED, Q, O>
+{
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.to_f64(), f)
     }
 }
 
-impl<const W: u32, const I: i32, const SIGNED: bool, const Q: u8, const O: u8> BusValue for ApFixed<W, I, SIGNED, Q, O> {
+impl<const W: u32, const I: i32, const SIGNED: bool, const Q: u8, const O: u8> BusValue
+    for ApFixed<W, I, SIGNED, Q, O>
+{
     fn to_word(self, bus: &BusLayout) -> u64 {
         bus.word_from_raw(self.raw as i128)
     }
@@ -93,6 +99,9 @@ unsafe impl<const W: u32, const I: i32, const SIGNED: bool, const Q: u8, const O
 {
     type Elem = Self;
     const COUNT: usize = 1;
+    fn zeroed() -> Self {
+        Self::default()
+    }
 }
 
 #[cfg(test)]

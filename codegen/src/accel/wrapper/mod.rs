@@ -5,6 +5,7 @@
 //! firmware/<P>_axi.h     the bus types (value and word each way), the top function's declaration
 //! firmware/<P>_axi.cpp   bus word <-> firmware value conversions, the interface, the data movers
 //! <P>_axi_test.cpp       reads tb_data/, encodes as the drivers do, checks the interface's protocol
+//! <P>_axi_bridge.cpp     host-only C entry points into the wrapper's C simulation (typed driver, virtual board)
 //! ```
 //!
 //! Every interface moves words laid out as [`Bus`] says, and converts them as `docs/semantics.md`
@@ -19,6 +20,7 @@
 //! - `axi_master`: `m_axi` buffers whose addresses and sample count are `s_axilite` registers at
 //!   the offsets of [`super::master_regs`]; `n` samples per `ap_start` (also the Alveo kernel).
 
+mod bridge;
 mod source;
 mod testbench;
 
@@ -61,6 +63,7 @@ pub fn files(accel: &Accel, files: &mut Files) -> Result<()> {
     files.add(format!("firmware/{}.h", w.top), w.header());
     files.add(format!("firmware/{}.cpp", w.top), w.source());
     files.add(format!("{}_test.cpp", w.top), w.testbench());
+    files.add(format!("{}_bridge.cpp", w.top), w.bridge());
     Ok(())
 }
 
