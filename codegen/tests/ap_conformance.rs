@@ -211,9 +211,10 @@ fn parallelism() -> usize {
     std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
 }
 
-fn compile_object(include: &Path, source: &Path, object: &Path) -> Command {
+fn compile_object(include: &Path, source: &Path, object: &Path, defines: &[&str]) -> Command {
     let mut cmd = Command::new("g++");
     cmd.args(["-std=c++11", "-O0", "-w"])
+        .args(defines.iter().map(|d| format!("-D{d}")))
         .arg("-I")
         .arg(include)
         .arg("-I")
@@ -290,18 +291,24 @@ fn host_headers_match_reference_headers() {
         return;
     };
     let host = host_include();
-    let builds = [("host", host.clone()), ("reference", reference.clone())];
+    // The host headers twice: with the compiler's 128-bit integers, and with the portable path that
+    // 32-bit targets (a Zynq-7000's ARM) take.
+    let builds: [(&str, PathBuf, &[&str]); 3] = [
+        ("host", host.clone(), &[]),
+        ("host-no-int128", host.clone(), &["HLS4ML_AP_NO_INT128"]),
+        ("reference", reference.clone(), &[]),
+    ];
     let started = Instant::now();
     let mut jobs = Vec::new();
     let mut objects: Vec<Vec<PathBuf>> = Vec::new();
-    for (name, include) in &builds {
+    for (name, include, defines) in &builds {
         let dir = out_dir(name);
         let mut objs = Vec::new();
         for src in SUITE_SOURCES {
             let object = dir.join(Path::new(src).with_extension("o"));
             jobs.push(Job {
                 label: format!("compiling {src} against the {name} headers"),
-                cmd: compile_object(include, &suite_dir().join(src), &object),
+                cmd: compile_object(include, &suite_dir().join(src), &object, defines),
             });
             objs.push(object);
         }
@@ -311,22 +318,24 @@ fn host_headers_match_reference_headers() {
     jobs.sort_by_key(|j| !j.label.ends_with("reference headers"));
     run_jobs(jobs, parallelism());
     let mut outputs = Vec::new();
-    for ((name, _), objs) in builds.iter().zip(&objects) {
+    for ((name, _, _), objs) in builds.iter().zip(&objects) {
         let exe = out_dir(name).join("conformance");
         link(objs, &exe);
         outputs.push(run_program(&exe));
     }
-    let cases = outputs[1].lines().count();
+    let cases = outputs[2].lines().count();
     println!(
         "ap conformance: {cases} cases, built and run in {:.1} s (reference headers: {})",
         started.elapsed().as_secs_f64(),
         reference.display()
     );
-    let report = compare_outputs(&outputs[0], &outputs[1]);
-    assert!(
-        report.is_empty(),
-        "host headers differ from the reference headers\n{report}"
-    );
+    for (host, what) in [(&outputs[0], ""), (&outputs[1], " (without 128-bit integers)")] {
+        let report = compare_outputs(host, &outputs[2]);
+        assert!(
+            report.is_empty(),
+            "host headers{what} differ from the reference headers\n{report}"
+        );
+    }
     assert!(
         cases >= MIN_CASES,
         "only {cases} cases ran, at least {MIN_CASES} expected"

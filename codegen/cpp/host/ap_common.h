@@ -98,7 +98,35 @@ namespace ap_detail {
 
 typedef uint64_t limb;
 typedef int64_t slimb;
+
+// Double-limb arithmetic: with the compiler's 128-bit integers where it has them (64-bit targets),
+// else from 32-bit halves (32-bit ARM, e.g. a Zynq-7000's Cortex-A9). HLS4ML_AP_NO_INT128 forces
+// the portable path.
+#if defined(__SIZEOF_INT128__) && !defined(HLS4ML_AP_NO_INT128)
+#define HLS4ML_AP_INT128 1
 __extension__ typedef unsigned __int128 ulimb2;
+#endif
+
+// hi:lo = a * b + c + d (never overflows 128 bits).
+inline limb mul_add_add(limb a, limb b, limb c, limb d, limb* lo) {
+#ifdef HLS4ML_AP_INT128
+    const ulimb2 t = (ulimb2)a * b + c + d;
+    *lo = (limb)t;
+    return (limb)(t >> 64);
+#else
+    const limb a0 = a & 0xffffffffu, a1 = a >> 32, b0 = b & 0xffffffffu, b1 = b >> 32;
+    const limb p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+    const limb mid = (p00 >> 32) + (p01 & 0xffffffffu) + (p10 & 0xffffffffu);
+    limb l = (mid << 32) | (p00 & 0xffffffffu);
+    limb h = p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+    l += c;
+    h += l < c;
+    l += d;
+    h += l < d;
+    *lo = l;
+    return h;
+#endif
+}
 
 // ------------------------------------------------------------------------------------------------
 // Small compile-time helpers (C++11 has no if-constexpr / std::max as constexpr in all libraries).
@@ -210,9 +238,9 @@ inline void mul_n(limb* d, const limb* a, const limb* b, int n) {
         if (a[i] == 0) continue;
         limb carry = 0;
         for (int j = 0; i + j < n; ++j) {
-            const ulimb2 t = (ulimb2)a[i] * b[j] + d[i + j] + carry;
-            d[i + j] = (limb)t;
-            carry = (limb)(t >> 64);
+            limb lo;
+            carry = mul_add_add(a[i], b[j], d[i + j], carry, &lo);
+            d[i + j] = lo;
         }
     }
 }
@@ -298,6 +326,7 @@ inline void udivrem_n(limb* q, limb* r, const limb* a, const limb* b, int n) {
         r[0] = a[0] % b[0];
         return;
     }
+#ifdef HLS4ML_AP_INT128
     if (n == 2) {
         const ulimb2 x = ((ulimb2)a[1] << 64) | a[0], y = ((ulimb2)b[1] << 64) | b[0];
         const ulimb2 qq = x / y, rr = x % y;
@@ -305,6 +334,7 @@ inline void udivrem_n(limb* q, limb* r, const limb* a, const limb* b, int n) {
         r[0] = (limb)rr, r[1] = (limb)(rr >> 64);
         return;
     }
+#endif
     // Wider: restoring shift-and-subtract, one quotient bit per step (rarely used).
     set_zero(q, n);
     set_zero(r, n);
@@ -1449,14 +1479,15 @@ template <class T> long long shift_distance(const T& x) {
 inline void mul_small_add(limb* v, int n, limb m, limb a) {
     limb carry = a;
     for (int i = 0; i < n; ++i) {
-        const ulimb2 t = (ulimb2)v[i] * m + carry;
-        v[i] = (limb)t;
-        carry = (limb)(t >> 64);
+        limb lo;
+        carry = mul_add_add(v[i], m, carry, 0, &lo);
+        v[i] = lo;
     }
 }
 
 // v = v / d on n limbs (unsigned), returns the remainder.
 inline limb divmod_small(limb* v, int n, limb d) {
+#ifdef HLS4ML_AP_INT128
     ulimb2 rem = 0;
     for (int i = n - 1; i >= 0; --i) {
         const ulimb2 cur = (rem << 64) | v[i];
@@ -1464,6 +1495,24 @@ inline limb divmod_small(limb* v, int n, limb d) {
         rem = cur % d;
     }
     return (limb)rem;
+#else
+    // Long division one bit at a time; rem < d throughout (a carry out of bit 63 means >= d).
+    limb rem = 0;
+    for (int i = n - 1; i >= 0; --i) {
+        limb q = 0;
+        for (int b = 63; b >= 0; --b) {
+            const bool carry = (rem >> 63) != 0;
+            rem = (rem << 1) | ((v[i] >> b) & 1);
+            q <<= 1;
+            if (carry || rem >= d) {
+                rem -= d;
+                q |= 1;
+            }
+        }
+        v[i] = q;
+    }
+    return rem;
+#endif
 }
 
 inline char digit_char(int d) { return (char)(d < 10 ? '0' + d : 'a' + d - 10); }
