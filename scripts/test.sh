@@ -40,4 +40,12 @@ if [ -z "${HLS4ML_PYTHON:-}" ]; then
     echo "SKIPPED: no Python with numpy; the Python driver tests will not run" >&2
   fi
 fi
+# Debian's XRT (libxrt1, no card) for the Alveo backend's tests: opening a card must fail cleanly.
+if ! bash scripts/setup-xrt.sh >/dev/null; then
+  if [ "${CI:-}" = true ]; then
+    echo "error: cannot install Debian's libxrt1 for the Alveo backend's tests" >&2
+    exit 1
+  fi
+  echo "SKIPPED: no libxrt1; the Alveo backend's tests against XRT will not run" >&2
+fi
 cargo test --workspace --release "$@"
