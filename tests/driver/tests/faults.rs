@@ -62,7 +62,7 @@ fn each_dma_fault_gives_its_own_error_and_the_next_call_works() {
         (Fault::ShortPacket { words: 3 }, ErrorKind::Length, &["S2MM_LENGTH"]),
     ];
     for (fault, kind, words) in cases {
-        board.inject(fault.clone()).unwrap();
+        board.inject(fault).unwrap();
         let start = Instant::now();
         let err = nn.predict(&x).expect_err(&format!("{fault:?} must fail"));
         assert!(start.elapsed() < BOUND, "{fault:?} took {:?}", start.elapsed());
