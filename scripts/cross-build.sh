@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Cross-builds the board app (package jet-tagger-app, examples/jet_tagger_app) for the boards' CPUs
-# with Debian's rustc-web, and runs the built programs under qemu-user:
+# and runs the built programs under qemu-user:
 #   armv7-unknown-linux-gnueabihf  (pynq-z2)  qemu-arm -L /usr/arm-linux-gnueabihf
 #   aarch64-unknown-linux-gnu      (zcu102)   qemu-aarch64 -L /usr/aarch64-linux-gnu
 # The app's build.rs compiles the C simulation with the cc crate, so its C++ is cross-compiled too.
+# Its programs: `jet-tagger-app` (the bundled samples on the emulator and a virtual board, which must
+# agree bit for bit) and `smoke` (the board smoke test: .bit/.bin, .hwh, registers on a stand-in
+# /dev/mem, the FPGA manager's files, a virtual-board prediction); each exits non-zero on a failure.
 #
 # Usage: scripts/cross-build.sh [BIN...]
-#   BIN...                the package's binaries to build and run (default: all of them)
-#   HLS4ML_CROSS_TARGETS  the targets (default: both above, space-separated)
-#   HLS4ML_CROSS_PACKAGE  the package (default: jet-tagger-app)
+#   BIN...                  the package's binaries to build and run (default: all of them)
+#   HLS4ML_CROSS_TARGETS    the targets (default: both above, space-separated)
+#   HLS4ML_CROSS_PACKAGE    the package (default: jet-tagger-app)
+#   HLS4ML_CROSS_TOOLCHAIN  auto (default), debian or rustup: see scripts/cross-setup.sh
 # The toolchain comes from scripts/cross-setup.sh (run first); the build goes to
 # ${HLS4ML_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hls4ml-rs}/cross-target, outside the repository,
 # and stays there so a second run only rebuilds what changed. Any failure stops the script with a
@@ -33,7 +37,7 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 start="$(now)"
 setup="$(HLS4ML_CROSS_TARGETS="$targets" bash scripts/cross-setup.sh)" || die "scripts/cross-setup.sh failed"
 eval "$setup"
-summary=("toolchain ready in $(since "$start") s ($("$RUSTC" --version))")
+summary=("toolchain ready in $(since "$start") s: $RUSTC ($("$RUSTC" --version))")
 
 # The package's folder: its programs read their data relative to it (../../models/...).
 pkgid="$(cargo pkgid --offline "$package" 2>/dev/null || cargo pkgid "$package")" ||

@@ -1,5 +1,6 @@
-//! Writes the jet tagger's Vivado HLS project under OUT_DIR and compiles its C simulation into a
-//! static library linked into this crate.
+//! Writes the jet tagger's Vivado HLS project under OUT_DIR and compiles its C simulation (the
+//! firmware and the AXI wrapper) into a static library linked into this crate, which is what makes
+//! `JetTagger::csim()` and `JetTagger::csim_ip()` available.
 
 fn main() {
     match hls4ml::build::project("../../models/jet_tagger/jet_tagger.toml").emit() {
