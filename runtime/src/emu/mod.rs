@@ -37,8 +37,8 @@
 //! ```
 
 mod cast;
-pub mod encoding;
 pub mod constants;
+pub mod encoding;
 mod mac;
 mod model;
 mod other;
