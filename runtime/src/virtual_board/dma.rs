@@ -32,81 +32,9 @@
 
 use crate::ip::Beat;
 
-/// Register offsets (bytes from the DMA's base).
-pub mod reg {
-    /// MM2S DMA control register.
-    pub const MM2S_DMACR: usize = 0x00;
-    /// MM2S DMA status register.
-    pub const MM2S_DMASR: usize = 0x04;
-    /// MM2S source address, low 32 bits.
-    pub const MM2S_SA: usize = 0x18;
-    /// MM2S source address, high 32 bits (address widths over 32 bits).
-    pub const MM2S_SA_MSB: usize = 0x1c;
-    /// MM2S transfer length in bytes; writing it starts the transfer.
-    pub const MM2S_LENGTH: usize = 0x28;
-    /// S2MM DMA control register.
-    pub const S2MM_DMACR: usize = 0x30;
-    /// S2MM DMA status register.
-    pub const S2MM_DMASR: usize = 0x34;
-    /// S2MM destination address, low 32 bits.
-    pub const S2MM_DA: usize = 0x48;
-    /// S2MM destination address, high 32 bits (address widths over 32 bits).
-    pub const S2MM_DA_MSB: usize = 0x4c;
-    /// S2MM buffer length in bytes; writing it starts the transfer; reads back the bytes received.
-    pub const S2MM_LENGTH: usize = 0x58;
-}
+/// PG021's register offsets and bits, shared with the driver.
+pub use crate::zynq::dma::{bits, regs as reg};
 
-/// Bits of the `DMACR` and `DMASR` registers.
-pub mod bits {
-    /// `DMACR`: run/stop.
-    pub const RS: u32 = 1 << 0;
-    /// `DMACR`: reserved, always reads 1.
-    pub const DMACR_RESERVED_ONE: u32 = 1 << 1;
-    /// `DMACR`: soft reset of the whole core.
-    pub const RESET: u32 = 1 << 2;
-    /// `DMACR`: keyhole (fixed-address) transfers.
-    pub const KEYHOLE: u32 = 1 << 3;
-    /// `DMACR`: cyclic buffer descriptors (scatter/gather only).
-    pub const CYCLIC_BD: u32 = 1 << 4;
-    /// `DMACR`: interrupt on complete enable.
-    pub const IOC_IRQ_EN: u32 = 1 << 12;
-    /// `DMACR`: delay interrupt enable.
-    pub const DLY_IRQ_EN: u32 = 1 << 13;
-    /// `DMACR`: error interrupt enable.
-    pub const ERR_IRQ_EN: u32 = 1 << 14;
-    /// `DMACR`: interrupt threshold, bits 23:16.
-    pub const IRQ_THRESHOLD: u32 = 0xff << 16;
-    /// `DMACR`: interrupt delay, bits 31:24.
-    pub const IRQ_DELAY: u32 = 0xff << 24;
-    /// `DMASR`: the channel is halted.
-    pub const HALTED: u32 = 1 << 0;
-    /// `DMASR`: the transfer has completed (direct register mode).
-    pub const IDLE: u32 = 1 << 1;
-    /// `DMASR`: the scatter/gather engine is included.
-    pub const SG_INCLD: u32 = 1 << 3;
-    /// `DMASR`: DMA internal error.
-    pub const DMA_INT_ERR: u32 = 1 << 4;
-    /// `DMASR`: DMA slave error.
-    pub const DMA_SLV_ERR: u32 = 1 << 5;
-    /// `DMASR`: DMA decode error.
-    pub const DMA_DEC_ERR: u32 = 1 << 6;
-    /// `DMASR`: scatter/gather internal error.
-    pub const SG_INT_ERR: u32 = 1 << 8;
-    /// `DMASR`: scatter/gather slave error.
-    pub const SG_SLV_ERR: u32 = 1 << 9;
-    /// `DMASR`: scatter/gather decode error.
-    pub const SG_DEC_ERR: u32 = 1 << 10;
-    /// `DMASR`: interrupt on complete (write 1 to clear).
-    pub const IOC_IRQ: u32 = 1 << 12;
-    /// `DMASR`: delay interrupt (write 1 to clear).
-    pub const DLY_IRQ: u32 = 1 << 13;
-    /// `DMASR`: error interrupt (write 1 to clear).
-    pub const ERR_IRQ: u32 = 1 << 14;
-    /// `DMASR`: the write-1-to-clear bits.
-    pub const W1C: u32 = IOC_IRQ | DLY_IRQ | ERR_IRQ;
-    /// `DMASR`: the error bits of direct register mode.
-    pub const ERRORS: u32 = DMA_INT_ERR | DMA_SLV_ERR | DMA_DEC_ERR;
-}
 
 /// `DMACR` after reset.
 pub const DMACR_RESET: u32 = 0x0001_0002;
@@ -515,7 +443,7 @@ impl AxiDmaModel {
         if dmacr & bits::RS == 0 {
             // Stop: whatever is in progress is flushed, the channel halts.
             ch.run = Run::Halted;
-        } else if ch.run == Run::Halted && ch.flags & bits::ERRORS == 0 {
+        } else if ch.run == Run::Halted && ch.flags & bits::DMA_ERRORS == 0 {
             // Run: Halted drops; Idle stays 0 until a transfer completes.
             ch.run = Run::Ready { idle: false };
         }

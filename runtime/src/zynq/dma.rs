@@ -79,6 +79,26 @@ pub mod bits {
     pub const ERR_IRQ: u32 = 1 << 14;
     /// Every error bit.
     pub const ERRORS: u32 = DMA_INT_ERR | DMA_SLV_ERR | DMA_DEC_ERR | SG_INT_ERR | SG_SLV_ERR | SG_DEC_ERR;
+    /// DMACR: reserved, always reads 1.
+    pub const DMACR_RESERVED_ONE: u32 = 1 << 1;
+    /// DMACR: keyhole (fixed-address) transfers.
+    pub const KEYHOLE: u32 = 1 << 3;
+    /// DMACR: cyclic buffer descriptors (scatter-gather only).
+    pub const CYCLIC_BD: u32 = 1 << 4;
+    /// DMACR: interrupt on complete enable.
+    pub const IOC_IRQ_EN: u32 = 1 << 12;
+    /// DMACR: delay interrupt enable.
+    pub const DLY_IRQ_EN: u32 = 1 << 13;
+    /// DMACR: error interrupt enable.
+    pub const ERR_IRQ_EN: u32 = 1 << 14;
+    /// DMACR: interrupt threshold (bits 16–23).
+    pub const IRQ_THRESHOLD: u32 = 0xff << 16;
+    /// DMACR: interrupt delay timeout (bits 24–31).
+    pub const IRQ_DELAY: u32 = 0xff << 24;
+    /// DMASR: the write-1-to-clear bits.
+    pub const W1C: u32 = IOC_IRQ | DLY_IRQ | ERR_IRQ;
+    /// DMASR: the error bits of direct register mode.
+    pub const DMA_ERRORS: u32 = DMA_INT_ERR | DMA_SLV_ERR | DMA_DEC_ERR;
 }
 
 /// The bytes of register space the driver touches.
