@@ -35,7 +35,6 @@ use crate::ip::Beat;
 /// PG021's register offsets and bits, shared with the driver.
 pub use crate::zynq::dma::{bits, regs as reg};
 
-
 /// `DMACR` after reset.
 pub const DMACR_RESET: u32 = 0x0001_0002;
 /// `DMASR` after reset.
