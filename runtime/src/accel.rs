@@ -7,9 +7,10 @@ use crate::error::{Error, ErrorKind, Result};
 use std::time::{Duration, Instant};
 
 /// How the host reaches the accelerator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Interface {
-    /// AXI4-Stream in and out, fed by an AXI DMA in simple mode.
+    /// AXI4-Stream in and out, fed by an AXI DMA in simple mode (the default).
+    #[default]
     AxiStream,
     /// One `s_axilite` register per value, one start per sample.
     AxiLite,

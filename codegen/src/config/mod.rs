@@ -89,28 +89,9 @@ impl ModelSource {
     }
 }
 
-/// How the accelerator talks to the processor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Interface {
-    /// AXI4-Stream in and out, fed by an AXI DMA (Zynq), free-running.
-    #[default]
-    AxiStream,
-    /// Inputs and outputs as AXI4-Lite registers.
-    AxiLite,
-    /// The IP reads and writes DDR itself through AXI4 masters, started through AXI4-Lite.
-    AxiMaster,
-}
-
-impl Interface {
-    /// The TOML spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Interface::AxiStream => "axi_stream",
-            Interface::AxiLite => "axi_lite",
-            Interface::AxiMaster => "axi_master",
-        }
-    }
-}
+/// How the accelerator talks to the processor (the runtime's type: the TOML spelling is
+/// [`Interface::as_str`]).
+pub use hls4ml_runtime::Interface;
 
 /// What travels on the bus: a float type, or a fixed-point type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
