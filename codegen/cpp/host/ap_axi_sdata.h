@@ -9,7 +9,9 @@
 
 #include <stddef.h>
 
-#include "ap_int.h"
+// Found on the include path, not beside this file: when the genuine Xilinx ap_* headers come first on
+// it, the side channels are made of their ap_int.
+#include <ap_int.h>
 
 namespace ap_detail {
 // Width of a side-channel field: at least one bit.
