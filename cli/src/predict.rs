@@ -65,8 +65,9 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         }
         _ => {
             let model = hls4ml_codegen::emulate::model(g).map_err(|e| CliError::Failed(format!("error: {e}")))?;
-            // The trace also counts overflows; it costs a second pass, so it runs after the timing.
-            let y = model.predict_parallel(&x.data, 2);
+            // Tiles of samples through the batched kernels, on every core. The trace also counts
+            // overflows; it runs the per-sample kernels in a second pass, after the timing.
+            let y = model.predict_threaded(&x.data);
             (y, Some(model))
         }
     };

@@ -14,6 +14,9 @@ use crate::ip::{wrong_interface, Beat, Ip};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// Batches from this size on are split over every core.
+const PARALLEL_SAMPLES: usize = 4096;
+
 /// The model's kernels as an accelerator.
 pub struct Emulator {
     spec: Spec,
@@ -70,7 +73,12 @@ impl Emulator {
             self.f32_in
                 .extend((0..n * bin.values).map(|i| f32::from_bits(bin.read_word(input, i) as u32)));
             self.f32_out.resize(n * bout.values, 0.0);
-            self.model.predict_into(&mut self.ws, &self.f32_in, &mut self.f32_out);
+            if n >= PARALLEL_SAMPLES {
+                // Large batches on every core (each thread with its own workspace).
+                self.model.predict_parallel_into(&self.f32_in, &mut self.f32_out, 0);
+            } else {
+                self.model.predict_into(&mut self.ws, &self.f32_in, &mut self.f32_out);
+            }
             for (i, v) in self.f32_out.iter().enumerate() {
                 bout.write_word(output, i, v.to_bits() as u64);
             }

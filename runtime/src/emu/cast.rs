@@ -176,6 +176,174 @@ impl Cast {
     }
 }
 
+/// A [`Cast`] over whole slices of `i64` raw values, written without branches so that the loops
+/// vectorize: the rounding and overflow modes are type parameters of the loop, chosen once.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct VCast {
+    /// Rounding: [`VCast::NONE`] when no bit is dropped, else `1 + ` the index of the mode in
+    /// [`Quantization::ALL`].
+    q: u8,
+    /// Overflow handling: one of the `O_*` constants.
+    o: u8,
+    /// Bits appended (`left`) or dropped (`right`).
+    left: u32,
+    right: u32,
+    /// The bits below the rounding bit: `2^(right−1) − 1`.
+    rest: i64,
+    /// Range of the target; for `AP_SAT_SYM` of a signed type `min` is the symmetric bound.
+    min: i64,
+    max: i64,
+    /// `64 − width` of the target, for wrapping.
+    wrap: u32,
+}
+
+impl VCast {
+    /// No rounding: the conversion only appends bits (or none).
+    const NONE: u8 = 0;
+    /// Every rounded value fits the target.
+    const O_NONE: u8 = 0;
+    /// Wrap into a signed target.
+    const O_WRAP_S: u8 = 1;
+    /// Wrap into an unsigned target.
+    const O_WRAP_U: u8 = 2;
+    /// Saturate (and `AP_SAT_SYM`, with its symmetric lower bound).
+    const O_SAT: u8 = 3;
+    /// Zero on overflow.
+    const O_ZERO: u8 = 4;
+
+    /// The slice form of `cast`, when [`Cast::is_fast`].
+    pub fn new(cast: &Cast) -> Option<VCast> {
+        if !cast.fast {
+            return None;
+        }
+        let (from, to) = (&cast.from, &cast.to);
+        let (left, right) = if cast.shift <= 0 {
+            ((-cast.shift) as u32, 0)
+        } else {
+            (0, cast.shift as u32)
+        };
+        let q = if right == 0 {
+            VCast::NONE
+        } else {
+            1 + Quantization::ALL
+                .iter()
+                .position(|&m| m == to.quantization)
+                .unwrap_or(0) as u8
+        };
+        // The rounded values of the source lie within [lo, hi]: no overflow handling when that
+        // range fits the target (a `AP_SAT_SYM` target also needs the symmetric bound).
+        let sym = to.overflow == Overflow::SatSym && to.signed;
+        let (lo, hi) = if right == 0 {
+            (from.min_raw() << left, from.max_raw() << left)
+        } else {
+            (from.min_raw() >> right, (from.max_raw() >> right) + 1)
+        };
+        // AP_SAT_SYM's lower bound: `min | 1` (−max, or −1 for one bit)
+        let min = if sym { cast.min | 1 } else { cast.min };
+        let o = if lo >= min as i128 && hi <= cast.max as i128 {
+            VCast::O_NONE
+        } else {
+            match to.overflow {
+                Overflow::Wrap if to.signed => VCast::O_WRAP_S,
+                Overflow::Wrap => VCast::O_WRAP_U,
+                Overflow::SatZero => VCast::O_ZERO,
+                Overflow::Sat | Overflow::SatSym => VCast::O_SAT,
+            }
+        };
+        Some(VCast {
+            q,
+            o,
+            left,
+            right,
+            rest: if right >= 2 { (1i64 << (right - 1)) - 1 } else { 0 },
+            min: if o == VCast::O_ZERO { cast.min } else { min },
+            max: cast.max,
+            wrap: 64 - to.width.min(64),
+        })
+    }
+
+    /// True when the conversion changes nothing.
+    pub fn is_identity(&self) -> bool {
+        self.q == VCast::NONE && self.o == VCast::O_NONE && self.left == 0
+    }
+
+    /// One value.
+    #[inline(always)]
+    fn one<const Q: u8, const O: u8>(&self, m: i64) -> i64 {
+        let q = if Q == VCast::NONE {
+            m.wrapping_shl(self.left)
+        } else {
+            let t = m.wrapping_shr(self.right);
+            // The modes of `round_up`, in the order of Quantization::ALL.
+            let neg = m < 0;
+            let qb = m.wrapping_shr(self.right - 1) & 1 != 0;
+            let r = m & self.rest != 0;
+            let odd = t & 1 != 0;
+            let up = match Q {
+                1 => false,           // AP_TRN
+                2 => neg & (qb | r),  // AP_TRN_ZERO
+                3 => qb,              // AP_RND
+                4 => qb & (neg | r),  // AP_RND_ZERO
+                5 => qb & r,          // AP_RND_MIN_INF
+                6 => qb & (!neg | r), // AP_RND_INF
+                _ => qb & (odd | r),  // AP_RND_CONV
+            };
+            t + up as i64
+        };
+        match O {
+            VCast::O_NONE => q,
+            VCast::O_WRAP_S => q.wrapping_shl(self.wrap).wrapping_shr(self.wrap),
+            VCast::O_WRAP_U => ((q as u64).wrapping_shl(self.wrap) >> self.wrap) as i64,
+            VCast::O_SAT => q.max(self.min).min(self.max),
+            _ => {
+                if q > self.max || q < self.min {
+                    0
+                } else {
+                    q
+                }
+            }
+        }
+    }
+
+    /// Converts `v` in place.
+    pub fn apply(&self, v: &mut [i64]) {
+        if self.is_identity() {
+            return;
+        }
+        match self.q {
+            0 => self.apply_q::<0>(v),
+            1 => self.apply_q::<1>(v),
+            2 => self.apply_q::<2>(v),
+            3 => self.apply_q::<3>(v),
+            4 => self.apply_q::<4>(v),
+            5 => self.apply_q::<5>(v),
+            6 => self.apply_q::<6>(v),
+            _ => self.apply_q::<7>(v),
+        }
+    }
+
+    fn apply_q<const Q: u8>(&self, v: &mut [i64]) {
+        match self.o {
+            VCast::O_NONE => self.apply_qo::<Q, { VCast::O_NONE }>(v),
+            VCast::O_WRAP_S => self.apply_qo::<Q, { VCast::O_WRAP_S }>(v),
+            VCast::O_WRAP_U => self.apply_qo::<Q, { VCast::O_WRAP_U }>(v),
+            VCast::O_SAT => self.apply_qo::<Q, { VCast::O_SAT }>(v),
+            _ => self.apply_qo::<Q, { VCast::O_ZERO }>(v),
+        }
+    }
+
+    fn apply_qo<const Q: u8, const O: u8>(&self, v: &mut [i64]) {
+        super::simd::dispatch(
+            #[inline(always)]
+            || {
+                for x in v.iter_mut() {
+                    *x = self.one::<Q, O>(*x);
+                }
+            },
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -287,6 +455,72 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The slice form gives `apply64`'s bits on every value of every small type pair and mode, and
+    /// on random values of random types up to 64 bits.
+    #[test]
+    fn the_slice_form_matches_the_scalar_conversion() {
+        let shapes = [(4u32, 2i32), (5, 5), (6, 0), (3, -1), (7, 9), (8, 3), (1, 1)];
+        let mut checked = 0;
+        for &(fw, fi) in &shapes {
+            for fs in [true, false] {
+                let from = FixedType {
+                    signed: fs,
+                    ..FixedType::fixed(fw, fi)
+                };
+                for &(tw, ti) in &shapes {
+                    for ts in [true, false] {
+                        for (q, o) in modes() {
+                            let to = FixedType {
+                                signed: ts,
+                                ..FixedType::fixed(tw, ti)
+                            }
+                            .with_modes(q, o);
+                            let c = Cast::new(from, to);
+                            let v = VCast::new(&c).expect("small types have a slice form");
+                            let mut raws: Vec<i64> = (from.min_raw()..=from.max_raw()).map(|r| r as i64).collect();
+                            let want: Vec<i64> = raws.iter().map(|&r| c.apply64(r).0).collect();
+                            v.apply(&mut raws);
+                            assert_eq!(raws, want, "{from} -> {to}");
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 5000, "{checked}");
+        let mut rng = Rng(0x2545f4914f6cdd1d);
+        let modes = modes();
+        let mut fast = 0;
+        for _ in 0..20_000 {
+            let from = FixedType {
+                signed: rng.below(2) == 0,
+                ..FixedType::fixed(1 + rng.below(64) as u32, rng.below(90) as i32 - 30)
+            };
+            let (q, o) = modes[rng.below(modes.len() as u64) as usize];
+            let to = FixedType {
+                signed: rng.below(2) == 0,
+                ..FixedType::fixed(1 + rng.below(64) as u32, rng.below(90) as i32 - 30)
+            }
+            .with_modes(q, o);
+            let c = Cast::new(from, to);
+            let Some(v) = VCast::new(&c) else {
+                assert!(!c.is_fast());
+                continue;
+            };
+            fast += 1;
+            // random raw values, and the edges of the source type
+            let mut raws: Vec<i64> = (0..16)
+                .map(|_| from.wrap_raw(rng.next() as i64 as i128 >> rng.below(64)) as i64)
+                .chain([from.min_raw() as i64, from.max_raw() as i64, 0, 1, -1])
+                .filter(|&r| r as i128 >= from.min_raw() && r as i128 <= from.max_raw())
+                .collect();
+            let want: Vec<i64> = raws.iter().map(|&r| c.apply64(r).0).collect();
+            v.apply(&mut raws);
+            assert_eq!(raws, want, "{from} -> {to}");
+        }
+        assert!(fast > 5000, "{fast}");
     }
 
     #[test]

@@ -113,6 +113,40 @@ impl Indexer {
     }
 }
 
+impl Indexer {
+    /// The same computation in `i64`, for raw values of at most `bits` bits (sign included), when
+    /// every intermediate value fits.
+    pub(crate) fn narrow(&self, bits: u32) -> Option<Indexer64> {
+        let lo = i64::try_from(self.lo).ok().filter(|lo| lo.unsigned_abs() < 1 << 61)?;
+        (bits + self.up <= 61).then_some(Indexer64 {
+            up: self.up,
+            lo,
+            down: self.down.min(63),
+            last: self.last as i64,
+        })
+    }
+}
+
+/// [`Indexer`] in `i64` arithmetic ([`Indexer::narrow`]), written without branches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Indexer64 {
+    up: u32,
+    lo: i64,
+    down: u32,
+    last: i64,
+}
+
+impl Indexer64 {
+    /// The entry index of the raw value `x_raw`.
+    #[inline(always)]
+    pub fn index(&self, x_raw: i64) -> i64 {
+        ((x_raw << self.up) - self.lo)
+            .max(0)
+            .wrapping_shr(self.down)
+            .min(self.last)
+    }
+}
+
 /// The input range of a table activation, per `docs/semantics.md`.
 pub fn activation_range(name: &str) -> (f64, f64) {
     match name {
@@ -149,6 +183,44 @@ mod tests {
         assert_eq!(param_type(6.0).int_bits, 4);
         let (t, raw) = param(0.5);
         assert_eq!(t.to_f64(raw), 0.5);
+    }
+
+    #[test]
+    fn the_i64_index_matches_the_exact_one() {
+        let mut seed = 0x9e3779b97f4a7c15u64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let mut narrowed = 0;
+        for _ in 0..2000 {
+            let n = 1usize << next(13);
+            let lo = -(next(20) as f64);
+            let hi = lo + (next(8) as f64 - 2.0).exp2();
+            let t = Table::new(|x| x, lo, hi, n, FixedType::fixed(18, 8));
+            let x_ty = FixedType::fixed(1 + next(40) as u32, next(30) as i32 - 8);
+            let ix = t.indexer(&x_ty);
+            let Some(ix64) = ix.narrow(x_ty.width) else { continue };
+            narrowed += 1;
+            for _ in 0..50 {
+                let raw = x_ty.wrap_raw(next(u64::MAX) as i64 as i128);
+                assert_eq!(
+                    ix64.index(raw as i64) as usize,
+                    ix.index(raw),
+                    "{x_ty} {lo} {hi} {n}: {raw}"
+                );
+            }
+            for raw in [x_ty.min_raw(), x_ty.max_raw(), 0] {
+                assert_eq!(
+                    ix64.index(raw as i64) as usize,
+                    ix.index(raw),
+                    "{x_ty} {lo} {hi} {n}: {raw}"
+                );
+            }
+        }
+        assert!(narrowed > 1000, "{narrowed}");
     }
 
     #[test]

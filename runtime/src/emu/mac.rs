@@ -22,55 +22,57 @@ use crate::fixed::{FixedType, Overflow, Quantization};
 /// A prepared Dense or Conv layer.
 #[derive(Debug, Clone)]
 pub(crate) struct MacPlan {
-    g: Geom,
-    c_out: usize,
+    pub(super) g: Geom,
+    pub(super) c_out: usize,
     /// Weights as `[c_out][kh][kw][c_in]`.
-    w: Vec<i128>,
+    pub(super) w: Vec<i128>,
     /// `Q_acc(b)` per output channel, and whether it overflowed.
-    bias_acc: Vec<(i128, bool)>,
+    pub(super) bias_acc: Vec<(i128, bool)>,
     /// `Q_acc(x·w)`.
-    prod: Cast,
+    pub(super) prod: Cast,
     /// `Q_acc(a + p)`.
-    sum: Cast,
+    pub(super) sum: Cast,
     /// `Q_res(a)`.
-    res: Cast,
+    pub(super) res: Cast,
     /// The weights as `i64`, when the stepwise `i64` path applies.
-    w64: Option<Vec<i64>>,
+    pub(super) w64: Option<Vec<i64>>,
     /// The exact-sum path, when it applies.
-    exact: Option<ExactSum>,
+    pub(super) exact: Option<ExactSum>,
     /// The modular path, when it applies.
-    modular: Option<Modular>,
+    pub(super) modular: Option<Modular>,
+    /// The input type.
+    pub(super) x_ty: FixedType,
 }
 
 /// The exact-sum path: `y = Q_res(b' + Σ x·w')` at a common scale.
 #[derive(Debug, Clone)]
-struct ExactSum {
+pub(crate) struct ExactSum {
     /// Weights scaled to the common scale, `[c_out][kh][kw][c_in]`.
-    w: Vec<i64>,
+    pub(super) w: Vec<i64>,
     /// Biases scaled to the common scale.
-    b: Vec<i64>,
+    pub(super) b: Vec<i64>,
     /// The same as `f64`s, when every partial sum is below 2⁵³.
-    wf: Option<(Vec<f64>, Vec<f64>)>,
+    pub(super) wf: Option<(Vec<f64>, Vec<f64>)>,
     /// From the exact sum's type into the result.
-    res: Cast,
+    pub(super) res: Cast,
 }
 
 /// The modular path: `a = wrap_W(Q_acc(b) + Σ round(x·w · 2^-shift))` in `i32` lanes.
 #[derive(Debug, Clone)]
-struct Modular {
+pub(crate) struct Modular {
     /// Weights, `[c_out][kh][kw][c_in]`, as `i16`s when they and the inputs fit (products in `i32`).
-    w16: Option<Vec<i16>>,
+    pub(super) w16: Option<Vec<i16>>,
     /// Weights, `[c_out][kh][kw][c_in]`.
-    w: Vec<i32>,
+    pub(super) w: Vec<i32>,
     /// `Q_acc(b)`.
-    b: Vec<i32>,
+    pub(super) b: Vec<i32>,
     /// Bits dropped from each product.
-    shift: u32,
+    pub(super) shift: u32,
     /// Added before the shift: half an accumulator LSB for `AP_RND`, 0 for `AP_TRN`.
-    half: i32,
+    pub(super) half: i32,
     /// The accumulator's width and signedness, for the final wrap.
-    width: u32,
-    signed: bool,
+    pub(super) width: u32,
+    pub(super) signed: bool,
 }
 
 /// The element type of an exact dot product.
@@ -215,6 +217,7 @@ impl MacPlan {
             w64,
             exact,
             modular,
+            x_ty,
         })
     }
 

@@ -8,6 +8,18 @@
 //! wherever the types allow it, `i128` otherwise); the `predict*` methods then run batches of samples
 //! stored back to back.
 //!
+//! Two engines compute the same bits:
+//! - the **batched engine** ([`Model::predict`], [`Model::predict_into`], [`Model::predict_f64`],
+//!   [`Model::predict_fixed`], and on every core [`Model::predict_threaded`]) runs tiles of 16
+//!   samples side by side, so that each weight serves a vector of samples. Dense and Conv layers
+//!   take the narrowest exact integer arithmetic their types allow: 16-bit lanes when the
+//!   accumulator wraps within 16 bits (hls4ml's `ap_fixed<16,6>` everywhere), 32-bit lanes for
+//!   wrapping accumulators of up to 32 bits, exact sums in `f64` (below 2⁵³) or `i64` when no
+//!   accumulator conversion can change a value (the default precision). The kernels are plain loops
+//!   for any target, with AVX2 versions chosen at run time on x86-64;
+//! - the **per-sample path** ([`Model::predict_reference`], and [`Model::predict_trace`], which also
+//!   counts the values that did not fit their types) runs one sample at a time.
+//!
 //! ```
 //! use hls4ml_runtime::emu::{Layer, LayerKind, Model, Weights};
 //! use hls4ml_runtime::FixedType;
@@ -44,8 +56,11 @@ mod model;
 mod other;
 mod plan;
 mod pool;
+mod simd;
 #[cfg(test)]
 mod tests;
+mod tile;
+mod tile_mac;
 
 pub use constants::Table;
 pub use model::{Activation, Layer, LayerKind, ModelError, Param, PoolOp, Softmax, Weights};
@@ -54,6 +69,7 @@ pub use plan::Overflows;
 use crate::fixed::FixedType;
 use cast::Cast;
 use plan::{Plan, Scratch, Word};
+use tile::{Engine, Tiles};
 
 /// A model ready to run: a validated [`Layer`] list with its prepared kernels.
 #[derive(Debug, Clone)]
@@ -62,15 +78,19 @@ pub struct Model {
     plans: Vec<Plan>,
     /// Some type does not fit an `i64`: buffers hold `i128`s.
     wide: bool,
+    /// The batched engine (none for models with values beyond `i64`).
+    engine: Option<Engine>,
 }
 
-/// The buffers of one running sample: one per layer, reused from sample to sample. One workspace
-/// serves one thread; [`Model::workspace`] makes one.
+/// The buffers of a running batch: one per layer for a tile of samples (the batched engine) and for
+/// one sample (the per-sample path), reused from batch to batch; the tiles are allocated on first
+/// use. One workspace serves one thread; [`Model::workspace`] makes one.
 #[derive(Debug, Clone)]
 pub struct Workspace {
     bufs: Bufs,
     counts: Vec<Overflows>,
     scratch: Scratch,
+    tiles: Tiles,
 }
 
 #[derive(Debug, Clone)]
@@ -183,6 +203,75 @@ impl Quantizer {
         }
         quantize_checked(&self.ty, v)
     }
+
+    /// The rounding of [`Quantizer::get_in_range`] (0 `AP_TRN`, 1 `AP_RND`, 2 `AP_RND_CONV`), when
+    /// it applies: the fast types of at most 51 bits, where `v · 2^F + ½` is exact too.
+    fn vector_mode(&self) -> Option<u8> {
+        if !self.fast || self.ty.width > 51 {
+            return None;
+        }
+        match self.ty.quantization {
+            crate::Quantization::Trn => Some(0),
+            crate::Quantization::Rnd => Some(1),
+            crate::Quantization::RndConv => Some(2),
+            _ => None,
+        }
+    }
+
+    /// [`Quantizer::get`] without branches, for the values the fast path takes: `(raw, taken)`;
+    /// `raw` means nothing when not `taken`. `Q` is [`Quantizer::vector_mode`].
+    #[inline(always)]
+    fn get_in_range<const Q: u8>(&self, v: f64) -> (i64, bool) {
+        // `&`, not `&&`: no branches
+        let taken = (v >= self.lo) & (v <= self.hi) & ((v == 0.0) | (v.abs() >= 1e-120));
+        let t = v * self.scale;
+        let r = match Q {
+            0 => t.floor(),
+            1 => (t + 0.5).floor(),
+            _ => t.round_ties_even(),
+        };
+        // an integer below 2^51 in magnitude when taken (the type has at most 51 bits)
+        (simd::f64_to_i64(r), taken)
+    }
+}
+
+/// [`FixedType::to_f32`] and [`FixedType::to_f64`] with the type's constants computed once: for
+/// types of at most 53 bits whose values are normal numbers, the raw value times `2^-F` is exact in
+/// `f64`, and converting that to `f32` rounds once, to nearest even, as `to_f32` does.
+#[derive(Debug, Clone, Copy)]
+struct ToFloat {
+    ty: FixedType,
+    fast: bool,
+    scale: f64,
+}
+
+impl ToFloat {
+    fn new(ty: FixedType) -> ToFloat {
+        let f = ty.frac_bits();
+        ToFloat {
+            ty,
+            fast: !ty.integer && ty.width <= 53 && f.abs() <= 100 && ty.int_bits.abs() <= 100,
+            scale: (-f as f64).exp2(),
+        }
+    }
+
+    #[inline(always)]
+    fn f32(&self, raw: i128) -> f32 {
+        if self.fast {
+            (raw as i64 as f64 * self.scale) as f32
+        } else {
+            self.ty.to_f32(raw)
+        }
+    }
+
+    #[inline(always)]
+    fn f64(&self, raw: i128) -> f64 {
+        if self.fast {
+            raw as i64 as f64 * self.scale
+        } else {
+            self.ty.to_f64(raw)
+        }
+    }
 }
 
 /// `Q_ty(v)` and whether `v` (rounded into the type's grid) lies outside the type's range.
@@ -219,7 +308,13 @@ impl Model {
     /// (raw values and the exact products and sums of a layer in 128 bits).
     pub fn new(layers: Vec<Layer>) -> Result<Model, ModelError> {
         let (plans, wide) = plan::build(&layers)?;
-        Ok(Model { layers, plans, wide })
+        let engine = Engine::build(&plans, wide);
+        Ok(Model {
+            layers,
+            plans,
+            wide,
+            engine,
+        })
     }
 
     /// The layers, the input first.
@@ -268,6 +363,7 @@ impl Model {
             },
             counts: vec![Overflows::default(); self.layers.len()],
             scratch: Scratch::default(),
+            tiles: Tiles::default(),
         }
     }
 
@@ -300,19 +396,42 @@ impl Model {
     }
 
     /// [`Model::predict`] into a given output slice, with a reusable workspace: no allocation once
-    /// the workspace has served a first sample (a workspace made for another model is replaced).
+    /// the workspace has served a first batch of this model (a workspace made for another model is
+    /// replaced). The samples run in tiles of 16 through the batched kernels; the bits are those of
+    /// the per-sample path ([`Model::predict_reference`]).
     ///
     /// # Panics
     /// When the lengths do not agree with the model.
     pub fn predict_into(&self, ws: &mut Workspace, input: &[f32], output: &mut [f32]) {
-        let out_ty = self.output_type();
+        let out = ToFloat::new(self.output_type());
         self.run_batch(
             ws,
             &Source::F32(input, Quantizer::new(self.input_type())),
             output,
+            |raw| out.f32(raw),
+            None,
+            true,
+        );
+    }
+
+    /// [`Model::predict`] one sample at a time through the per-sample kernels, which are also those
+    /// of [`Model::predict_trace`]: the reference the batched kernels are checked and measured
+    /// against. The same bits, more slowly.
+    ///
+    /// # Panics
+    /// When `input.len()` is not a multiple of [`Model::input_size`].
+    pub fn predict_reference(&self, input: &[f32]) -> Vec<f32> {
+        let mut out = vec![0f32; self.samples(input.len()) * self.output_size()];
+        let out_ty = self.output_type();
+        self.run_batch(
+            &mut self.workspace(),
+            &Source::F32(input, Quantizer::new(self.input_type())),
+            &mut out,
             |raw| out_ty.to_f32(raw),
             None,
+            false,
         );
+        out
     }
 
     /// Runs a batch given as `f64`s (a `double` bus); the outputs are the exact values rounded to the
@@ -322,13 +441,14 @@ impl Model {
     /// When `input.len()` is not a multiple of [`Model::input_size`].
     pub fn predict_f64(&self, input: &[f64]) -> Vec<f64> {
         let mut out = vec![0f64; self.samples(input.len()) * self.output_size()];
-        let out_ty = self.output_type();
+        let to = ToFloat::new(self.output_type());
         self.run_batch(
             &mut self.workspace(),
             &Source::F64(input, Quantizer::new(self.input_type())),
             &mut out,
-            |raw| out_ty.to_f64(raw),
+            |raw| to.f64(raw),
             None,
+            true,
         );
         out
     }
@@ -348,29 +468,69 @@ impl Model {
         let mut out = vec![0i128; self.samples(input.len()) * self.output_size()];
         let src = Source::Fixed(input, Cast::new(input_bus, self.input_type()));
         let to_bus = Cast::new(self.output_type(), output_bus);
-        self.run_batch(&mut self.workspace(), &src, &mut out, |raw| to_bus.apply(raw).0, None);
+        self.run_batch(
+            &mut self.workspace(),
+            &src,
+            &mut out,
+            |raw| to_bus.apply(raw).0,
+            None,
+            true,
+        );
         out
     }
 
-    /// [`Model::predict`] split over `threads` threads (each with its own workspace); the same bits.
+    /// [`Model::predict`] split over `threads` threads (each with its own workspace), or over every
+    /// core when `threads` is 0; the same bits. Small batches use fewer threads.
     ///
     /// # Panics
     /// When `input.len()` is not a multiple of [`Model::input_size`].
     pub fn predict_parallel(&self, input: &[f32], threads: usize) -> Vec<f32> {
-        let samples = self.samples(input.len());
-        let (n_in, n_out) = (self.input_size(), self.output_size());
-        let mut out = vec![0f32; samples * n_out];
-        let per = samples.div_ceil(threads.max(1)).max(1);
-        std::thread::scope(|s| {
-            for (x, y) in input.chunks(per * n_in).zip(out.chunks_mut(per * n_out)) {
-                s.spawn(move || self.predict_into(&mut self.workspace(), x, y));
-            }
-        });
+        let mut out = vec![0f32; self.samples(input.len()) * self.output_size()];
+        self.predict_parallel_into(input, &mut out, threads);
         out
     }
 
+    /// [`Model::predict`] on every core ([`default_threads`]).
+    ///
+    /// # Panics
+    /// When `input.len()` is not a multiple of [`Model::input_size`].
+    pub fn predict_threaded(&self, input: &[f32]) -> Vec<f32> {
+        self.predict_parallel(input, 0)
+    }
+
+    /// [`Model::predict_parallel`] into a given output slice.
+    ///
+    /// # Panics
+    /// When the lengths do not agree with the model.
+    pub fn predict_parallel_into(&self, input: &[f32], output: &mut [f32], threads: usize) {
+        let samples = self.samples(input.len());
+        let (n_in, n_out) = (self.input_size(), self.output_size());
+        assert_eq!(
+            output.len(),
+            samples * n_out,
+            "the output has room for {} values; {samples} samples give {}",
+            output.len(),
+            samples * n_out
+        );
+        let threads = if threads == 0 { default_threads() } else { threads };
+        // Whole tiles per thread, and enough samples to be worth a thread.
+        let per = samples
+            .div_ceil(threads)
+            .max(MIN_SAMPLES_PER_THREAD)
+            .next_multiple_of(tile::LANES);
+        if per >= samples {
+            self.predict_into(&mut self.workspace(), input, output);
+            return;
+        }
+        std::thread::scope(|s| {
+            for (x, y) in input.chunks(per * n_in).zip(output.chunks_mut(per * n_out)) {
+                s.spawn(move || self.predict_into(&mut self.workspace(), x, y));
+            }
+        });
+    }
+
     /// Runs a batch of `f32`s and records every layer's outputs (as `f64`) and overflow counts:
-    /// what `hls4ml predict --trace` prints.
+    /// what `hls4ml predict --trace` prints. It runs the per-sample kernels.
     ///
     /// # Panics
     /// When `input.len()` is not a multiple of [`Model::input_size`].
@@ -400,6 +560,7 @@ impl Model {
             &mut out,
             |raw| out_ty.to_f32(raw),
             Some(&mut trace),
+            false,
         );
         for (t, c) in trace.layers.iter_mut().zip(&ws.counts) {
             t.overflows = *c;
@@ -407,8 +568,9 @@ impl Model {
         trace
     }
 
-    /// Runs every sample of `src`, writing `convert(raw output)` into `output`; counts overflows into
-    /// `ws.counts` (reset first) and records the layers' outputs into `trace` when given.
+    /// Runs every sample of `src`, writing `convert(raw output)` into `output`: through the batched
+    /// engine when `fast` and the model has one, else sample by sample, counting overflows into
+    /// `ws.counts` (reset first) and recording the layers' outputs into `trace` when given.
     fn run_batch<T>(
         &self,
         ws: &mut Workspace,
@@ -416,6 +578,7 @@ impl Model {
         output: &mut [T],
         convert: impl Fn(i128) -> T,
         mut trace: Option<&mut Trace>,
+        fast: bool,
     ) {
         let samples = self.samples(src.len());
         let (n_in, n_out) = (self.input_size(), self.output_size());
@@ -428,6 +591,10 @@ impl Model {
         );
         if !self.fits(ws) {
             *ws = self.workspace();
+        }
+        if let (Some(engine), true, None) = (&self.engine, fast, &trace) {
+            self.run_tiles(engine, &mut ws.tiles, src, output, &convert);
+            return;
         }
         ws.counts.iter_mut().for_each(|c| *c = Overflows::default());
         let count = trace.is_some();
@@ -462,25 +629,71 @@ impl Model {
             *v = W::put(raw);
             counts[0].result += o as u64;
         }
-        for (id, (layer, plan)) in self.layers.iter().zip(&self.plans).enumerate().skip(1) {
-            let (done, rest) = bufs.split_at_mut(id);
-            let y = rest[0].as_mut_slice();
-            let c = &mut counts[id];
-            let x = done[layer.inputs[0]].as_slice();
-            match plan {
-                Plan::Input => unreachable!("only the first layer is the input"),
-                Plan::Mac(p) => p.run(x, y, c, scratch, count),
-                Plan::Pool(p) => p.run(x, y, c),
-                Plan::BatchNorm(p) => p.run(x, y, c),
-                Plan::Act(p) => p.run(x, y, c),
-                Plan::Softmax(p) => p.run(x, y, c),
-                Plan::Copy(p) => p.run(x, y, c),
-                Plan::Gather(p) => p.run(x, y, c),
-                Plan::Add(p) => p.run(done, &layer.inputs, y, c),
-                Plan::Concat(p) => p.run(done, &layer.inputs, y, c),
-            }
+        for (id, c) in counts.iter_mut().enumerate().skip(1) {
+            self.run_layer(id, bufs, c, scratch, count);
         }
     }
+
+    /// Runs layer `id` (not the input) on one sample's buffers: reads its inputs' buffers, writes
+    /// its own.
+    fn run_layer<W: Word>(
+        &self,
+        id: usize,
+        bufs: &mut [Vec<W>],
+        c: &mut Overflows,
+        scratch: &mut Scratch,
+        count: bool,
+    ) {
+        let layer = &self.layers[id];
+        let (done, rest) = bufs.split_at_mut(id);
+        let y = rest[0].as_mut_slice();
+        let x = done[layer.inputs[0]].as_slice();
+        match &self.plans[id] {
+            Plan::Input => unreachable!("only the first layer is the input"),
+            Plan::Mac(p) => p.run(x, y, c, scratch, count),
+            Plan::Pool(p) => p.run(x, y, c),
+            Plan::BatchNorm(p) => p.run(x, y, c),
+            Plan::Act(p) => p.run(x, y, c),
+            Plan::Softmax(p) => p.run(x, y, c),
+            Plan::Copy(p) => p.run(x, y, c),
+            Plan::Gather(p) => p.run(x, y, c),
+            Plan::Add(p) => p.run(done, &layer.inputs, y, c),
+            Plan::Concat(p) => p.run(done, &layer.inputs, y, c),
+        }
+    }
+}
+
+#[cfg(test)]
+impl Model {
+    /// The kernel each layer runs on tiles.
+    pub(crate) fn tile_kernels(&self) -> Vec<String> {
+        self.engine.as_ref().map_or_else(Vec::new, |e| e.describe())
+    }
+
+    /// The per-sample path with `i128` buffers, where every layer takes its generic `i128` kernel.
+    pub(crate) fn predict_generic(&self, input: &[f64]) -> Vec<f64> {
+        let n_in = self.input_size();
+        let q = Source::F64(input, Quantizer::new(self.input_type()));
+        let mut bufs: Vec<Vec<i128>> = self.layers.iter().map(|l| vec![0; l.size()]).collect();
+        let mut counts = vec![Overflows::default(); self.layers.len()];
+        let mut scratch = Scratch::default();
+        let out = self.output_type();
+        let mut y = vec![];
+        for s in 0..input.len() / n_in {
+            self.run_sample(&mut bufs, &q, s * n_in, &mut counts, &mut scratch, false);
+            y.extend(bufs.last().expect("an output layer").iter().map(|&v| out.to_f64(v)));
+        }
+        y
+    }
+}
+
+/// Samples below which a thread is not worth starting.
+const MIN_SAMPLES_PER_THREAD: usize = 256;
+
+/// The number of threads [`Model::predict_threaded`] uses: what the system reports as available
+/// parallelism (1 when it cannot tell).
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// Converts the output layer's values into `out`, and appends every layer's values to the trace.

@@ -1,10 +1,11 @@
 //! The element-wise layers (BatchNorm, activations), softmax, and the layers that move data
 //! (Reshape, Transpose, ZeroPad, Add, Concatenate).
 
-use super::cast::{exact_type, Cast};
-use super::constants::{Indexer, Table};
+use super::cast::{exact_type, fits_i64, Cast, VCast};
+use super::constants::{Indexer, Indexer64, Table};
 use super::model::{Activation, ModelError, Param, Softmax, Weights};
 use super::plan::{ceil_log2, Ctx, Overflows, Word};
+use super::tile::LANES;
 use crate::fixed::FixedType;
 
 /// `x` at `2^-to` for a raw value at `2^-from`, with `to ≥ from`.
@@ -45,6 +46,8 @@ pub(crate) struct BnPlan {
     p_shift: u32,
     b_shift: u32,
     res: Cast,
+    /// The scales and biases as `i64`, and the conversion of the sum, when the sum fits an `i64`.
+    tile: Option<(Vec<i64>, Vec<i64>, VCast)>,
 }
 
 impl BnPlan {
@@ -66,13 +69,40 @@ impl BnPlan {
         let s_ty = p_ty.add_type(&bias.ty);
         ctx.check_type("the sum of product and bias", &s_ty)?;
         let f = s_ty.frac_bits();
+        let res = Cast::new(s_ty, ctx.layer.result);
+        let narrow = |v: &[i128]| v.iter().map(|&r| r as i64).collect::<Vec<_>>();
+        // x·s, b and their sum are values of s_ty (at its scale): they fit when it does.
+        let tile = VCast::new(&res)
+            .filter(|_| fits_i64(&s_ty) && fits_i64(&p_ty) && fits_i64(&ctx.x_ty()))
+            .map(|c| (narrow(&scale.raw), narrow(&bias.raw), c));
         Ok(BnPlan {
             scale: scale.raw.clone(),
             bias: bias.raw.clone(),
             p_shift: (f - p_ty.frac_bits()) as u32,
             b_shift: (f - bias.ty.frac_bits()) as u32,
-            res: Cast::new(s_ty, ctx.layer.result),
+            res,
+            tile,
         })
+    }
+
+    /// Whether [`BnPlan::run_tile`] applies.
+    pub fn tiles(&self) -> bool {
+        self.tile.is_some()
+    }
+
+    /// The layer on a tile (`[feature][lane]`); only when [`BnPlan::tiles`].
+    pub fn run_tile(&self, x: &[i64], y: &mut [i64]) {
+        let Some((scale, bias, cast)) = &self.tile else {
+            unreachable!("a batch normalization without a tile form")
+        };
+        let ch = scale.len();
+        for (f, (xr, yr)) in x.chunks_exact(LANES).zip(y.chunks_exact_mut(LANES)).enumerate() {
+            let (s, b) = (scale[f % ch], bias[f % ch] << self.b_shift);
+            for (d, &v) in yr.iter_mut().zip(xr) {
+                *d = ((v * s) << self.p_shift) + b;
+            }
+        }
+        cast.apply(y);
     }
 
     pub fn run<W: Word>(&self, x: &[W], y: &mut [W], c: &mut Overflows) {
@@ -245,6 +275,17 @@ impl ActPlan {
         })
     }
 
+    /// The tile form of ReLU and linear activations: whether to take `max(x, 0)` first, and the
+    /// conversion into the result type.
+    pub fn map(&self) -> Option<(bool, VCast)> {
+        let relu = match self.kind {
+            ActKind::Linear => false,
+            ActKind::Relu => true,
+            _ => return None,
+        };
+        Some((relu, VCast::new(&self.pass)?))
+    }
+
     pub fn run<W: Word>(&self, x: &[W], y: &mut [W], c: &mut Overflows) {
         let pass = &self.pass;
         if let (Some(xs), Some(ys)) = (W::narrow(x), W::narrow_mut(y)) {
@@ -310,6 +351,16 @@ fn map<W: Word>(x: &[W], y: &mut [W], f: impl Fn(i128) -> (i128, bool)) -> u64 {
     count
 }
 
+/// The tables of a softmax whose values all fit an `i64`, for tiles.
+#[derive(Debug, Clone)]
+struct SoftmaxFast {
+    exp: Vec<i64>,
+    exp_ix: Indexer64,
+    inv: Vec<i64>,
+    inv_ix: Indexer64,
+    out: VCast,
+}
+
 /// Softmax over the last axis.
 #[derive(Debug, Clone)]
 pub(crate) struct SoftmaxPlan {
@@ -329,6 +380,8 @@ enum SoftmaxKind {
         inv_ix: Indexer,
         /// `Q_res(e · r)`.
         out: Cast,
+        /// The same in `i64`, when every value fits.
+        fast: Option<Box<SoftmaxFast>>,
     },
     Argmax {
         one: (i128, bool),
@@ -355,13 +408,27 @@ impl SoftmaxPlan {
             let extra = ceil_log2(n) as i32 + 1;
             let s_ty = exact_type((exp.ty.width as i32 + extra).clamp(1, 128) as u32, exp.ty.frac_bits());
             let d_ty = if stable { x.sub_type(&x) } else { x };
+            let (exp_ix, inv_ix) = (exp.indexer(&d_ty), inv.indexer(&s_ty));
+            let out = Cast::new(p_ty, ctx.layer.result);
+            let narrow = |v: &[i128]| v.iter().map(|&r| r as i64).collect::<Vec<_>>();
+            let fast = (|| {
+                let fit = [exp.ty, inv.ty, p_ty, s_ty, d_ty].iter().all(|t| t.width <= 62);
+                Some(Box::new(SoftmaxFast {
+                    exp: fit.then(|| narrow(&exp.raw))?,
+                    exp_ix: exp_ix.narrow(d_ty.width)?,
+                    inv: narrow(&inv.raw),
+                    inv_ix: inv_ix.narrow(s_ty.width)?,
+                    out: VCast::new(&out)?,
+                }))
+            })();
             Ok(SoftmaxKind::Tables {
                 stable,
                 exp: exp.raw.clone(),
-                exp_ix: exp.indexer(&d_ty),
+                exp_ix,
                 inv: inv.raw.clone(),
-                inv_ix: inv.indexer(&s_ty),
-                out: Cast::new(p_ty, ctx.layer.result),
+                inv_ix,
+                out,
+                fast,
             })
         };
         let kind = match s {
@@ -401,6 +468,7 @@ impl SoftmaxPlan {
                     inv,
                     inv_ix,
                     out,
+                    ..
                 } => {
                     // The exp table's index of each input, kept in the output row until the end.
                     let m = if *stable {
@@ -427,6 +495,93 @@ impl SoftmaxPlan {
     }
 }
 
+impl SoftmaxPlan {
+    /// The layer on a tile (`[feature][lane]`): each lane's rows of `n` values, as [`SoftmaxPlan::run`]
+    /// computes them.
+    pub fn run_tile(&self, x: &[i64], y: &mut [i64]) {
+        let n = self.n;
+        for (row_x, row_y) in x.chunks(n * LANES).zip(y.chunks_mut(n * LANES)) {
+            match &self.kind {
+                SoftmaxKind::Argmax { one } => {
+                    for l in 0..LANES {
+                        let mut best = 0;
+                        for i in 1..n {
+                            if row_x[i * LANES + l] > row_x[best * LANES + l] {
+                                best = i;
+                            }
+                        }
+                        for i in 0..n {
+                            row_y[i * LANES + l] = if i == best { one.0 as i64 } else { 0 };
+                        }
+                    }
+                }
+                SoftmaxKind::Tables {
+                    stable, fast: Some(f), ..
+                } => {
+                    let mut m = [0i64; LANES];
+                    if *stable {
+                        m = [i64::MIN; LANES];
+                        for xv in row_x.chunks_exact(LANES) {
+                            for (a, &v) in m.iter_mut().zip(xv) {
+                                *a = (*a).max(v);
+                            }
+                        }
+                    }
+                    let mut sum = [0i64; LANES];
+                    for (xv, yv) in row_x.chunks_exact(LANES).zip(row_y.chunks_exact_mut(LANES)) {
+                        for l in 0..LANES {
+                            let k = f.exp_ix.index(xv[l] - m[l]);
+                            yv[l] = f.exp[k as usize];
+                            sum[l] += yv[l];
+                        }
+                    }
+                    let r = sum.map(|s| f.inv[f.inv_ix.index(s) as usize]);
+                    for yv in row_y.chunks_exact_mut(LANES) {
+                        for (d, &rl) in yv.iter_mut().zip(&r) {
+                            *d *= rl;
+                        }
+                    }
+                    f.out.apply(row_y);
+                }
+                SoftmaxKind::Tables {
+                    stable,
+                    exp,
+                    exp_ix,
+                    inv,
+                    inv_ix,
+                    out,
+                    ..
+                } => {
+                    let mut m = [0i64; LANES];
+                    if *stable {
+                        m = [i64::MIN; LANES];
+                        for xv in row_x.chunks_exact(LANES) {
+                            for (a, &v) in m.iter_mut().zip(xv) {
+                                *a = (*a).max(v);
+                            }
+                        }
+                    }
+                    // the exp table's index of each input, kept in the output row until the end
+                    let mut sum = [0i128; LANES];
+                    for (xv, yv) in row_x.chunks_exact(LANES).zip(row_y.chunks_exact_mut(LANES)) {
+                        for l in 0..LANES {
+                            let k = exp_ix.index(xv[l] as i128 - m[l] as i128);
+                            sum[l] += exp[k];
+                            yv[l] = k as i64;
+                        }
+                    }
+                    let r: Vec<i128> = sum.iter().map(|&s| inv[inv_ix.index(s)]).collect();
+                    for yv in row_y.chunks_exact_mut(LANES) {
+                        for (d, &rl) in yv.iter_mut().zip(&r) {
+                            *d = out.apply(exp[*d as usize] * rl).0 as i64;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Reshape and Flatten: `Q_res(x)` in order.
 #[derive(Debug, Clone)]
 pub(crate) struct CopyPlan {
@@ -441,6 +596,11 @@ impl CopyPlan {
         Ok(CopyPlan {
             cast: Cast::new(ctx.x_ty(), ctx.layer.result),
         })
+    }
+
+    /// The tile form: the conversion into the result type.
+    pub fn map(&self) -> Option<VCast> {
+        VCast::new(&self.cast)
     }
 
     pub fn run<W: Word>(&self, x: &[W], y: &mut [W], c: &mut Overflows) {
@@ -562,6 +722,27 @@ impl GatherPlan {
         })
     }
 
+    /// The layer on a tile (`[feature][lane]`).
+    pub fn run_tile(&self, x: &[i64], y: &mut [i64]) {
+        for (&i, yv) in self.index.iter().zip(y.chunks_exact_mut(LANES)) {
+            if i == u32::MAX {
+                yv.fill(0);
+            } else {
+                let i = i as usize;
+                yv.copy_from_slice(&x[i * LANES..(i + 1) * LANES]);
+            }
+        }
+        // Q_res(0) = 0: the padding may go through the conversion too
+        match VCast::new(&self.cast) {
+            Some(c) => c.apply(y),
+            None => {
+                for v in y.iter_mut() {
+                    *v = self.cast.apply(*v as i128).0 as i64;
+                }
+            }
+        }
+    }
+
     pub fn run<W: Word>(&self, x: &[W], y: &mut [W], c: &mut Overflows) {
         for (&i, yv) in self.index.iter().zip(y.iter_mut()) {
             *yv = if i == u32::MAX {
@@ -649,6 +830,25 @@ impl ConcatPlan {
                 .map(|l| (l.shape[axis..].iter().product(), Cast::new(l.result, ctx.layer.result)))
                 .collect(),
         })
+    }
+
+    /// Whether [`ConcatPlan::run_tile`] applies.
+    pub fn tiles(&self) -> bool {
+        self.blocks.iter().all(|(_, c)| VCast::new(c).is_some())
+    }
+
+    /// The layer on tiles (`[feature][lane]`); only when [`ConcatPlan::tiles`].
+    pub fn run_tile(&self, bufs: &[Vec<i64>], ids: &[usize], y: &mut [i64]) {
+        let mut k = 0;
+        for o in 0..self.outer {
+            for (&i, (b, cast)) in ids.iter().zip(&self.blocks) {
+                let n = b * LANES;
+                let d = &mut y[k..k + n];
+                d.copy_from_slice(&bufs[i][o * n..(o + 1) * n]);
+                VCast::new(cast).expect("checked by tiles()").apply(d);
+                k += n;
+            }
+        }
     }
 
     pub fn run<W: Word>(&self, bufs: &[Vec<W>], ids: &[usize], y: &mut [W], c: &mut Overflows) {

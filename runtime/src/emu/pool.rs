@@ -4,10 +4,11 @@
 //! over the valid positions, `y = Q_res(a · Q_R(1/count))` with `R = ap_ufixed<24,1,AP_RND_CONV,AP_SAT>`;
 //! `count` excludes padding unless `count_include_pad`.
 
-use super::cast::Cast;
+use super::cast::{Cast, VCast};
 use super::constants;
 use super::model::{LayerKind, ModelError, PoolOp};
 use super::plan::{dims, Ctx, Dim, Geom, Overflows, Word};
+use super::tile::LANES;
 
 /// A prepared pooling layer.
 #[derive(Debug, Clone)]
@@ -101,6 +102,39 @@ impl PoolPlan {
             res: Cast::new(x_ty, res_ty),
             avg,
         })
+    }
+
+    /// Whether [`PoolPlan::run_tile`] applies: max pooling with a conversion of the slice form.
+    pub fn tiles(&self) -> bool {
+        self.avg.is_none() && VCast::new(&self.res).is_some()
+    }
+
+    /// Max pooling on a tile (`[feature][lane]`); only when [`PoolPlan::tiles`].
+    pub fn run_tile(&self, x: &[i64], y: &mut [i64]) {
+        let g = &self.g;
+        let ch = g.c_in;
+        for oy in 0..g.oh {
+            let (ky0, ky1) = g.ky[oy];
+            for ox in 0..g.ow {
+                let (kx0, kx1) = g.kx[ox];
+                let base = (oy * g.ow + ox) * ch;
+                for k in 0..ch {
+                    let yv = &mut y[(base + k) * LANES..(base + k + 1) * LANES];
+                    // an empty window gives 0, as in `run`
+                    yv.fill(if ky0 < ky1 && kx0 < kx1 { i64::MIN } else { 0 });
+                    for ky in ky0..ky1 {
+                        let iy = g.iy(oy, ky);
+                        for kx in kx0..kx1 {
+                            let i = (iy * g.iw + g.ix(ox, kx)) * ch + k;
+                            for (d, &v) in yv.iter_mut().zip(&x[i * LANES..(i + 1) * LANES]) {
+                                *d = (*d).max(v);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        VCast::new(&self.res).expect("checked by tiles()").apply(y);
     }
 
     /// Computes the layer on one sample.

@@ -760,11 +760,13 @@ impl Rng {
 
 /// Dense and Conv against a step-by-step reference written with the fixed-point API, on random
 /// shapes, types (every mode, narrow and wide) and weights: every implementation path (exact sum
-/// in `f64` and `i64`, modular, stepwise, generic) must give the reference's bits and counts.
+/// in `f64` and `i64`, modular, stepwise, generic; on tiles: `i16`, `i32`, `f64`, `i64` lanes and
+/// lane by lane, in the AVX2 and the portable builds) must give the reference's bits and counts.
 #[test]
 fn dense_and_conv_match_the_reference_on_random_types() {
     let mut rng = Rng(0x9e3779b97f4a7c15);
     let mut paths = std::collections::BTreeMap::new();
+    let mut tiles = std::collections::BTreeMap::new();
     let modes: Vec<(Quantization, Overflow)> = Quantization::ALL
         .iter()
         .flat_map(|&q| Overflow::ALL.iter().map(move |&o| (q, o)))
@@ -890,7 +892,8 @@ fn dense_and_conv_match_the_reference_on_random_types() {
             }
         };
         let n_x: usize = in_shape.iter().product();
-        let samples = 3;
+        // more than a tile: a whole tile and a partial one
+        let samples = 19;
         let x_real: Vec<f64> = (0..n_x * samples)
             .map(|_| (rng.below(2001) as f64 - 1000.0) / 1000.0 * x_ty.max_value().abs().max(1.0) * 1.1)
             .collect();
@@ -902,8 +905,8 @@ fn dense_and_conv_match_the_reference_on_random_types() {
                 let xr: Vec<i128> = sample.iter().map(|&v| x_ty.quantize_f64(v)).collect();
                 let (r, o) = reference(&kind, &in_shape, &shape, &xr, x_ty, acc, res);
                 y.extend(r.iter().map(|&r| res.to_f64(r)));
-                c.result += o.result;
-                c.accum += o.accum;
+                c.result = c.result.saturating_add(o.result);
+                c.accum = c.accum.saturating_add(o.accum);
             }
             (y, c)
         };
@@ -911,16 +914,32 @@ fn dense_and_conv_match_the_reference_on_random_types() {
         if let super::plan::Plan::Mac(p) = &m.plans[1] {
             *paths.entry(p.paths()).or_insert(0) += 1;
         }
-        assert_eq!(m.predict_f64(&x_real), expect(&x_real).0, "{what}");
+        let kernel = m.tile_kernels().get(1).cloned().unwrap_or_else(|| "none".into());
+        *tiles.entry(kernel).or_insert(0) += 1;
+        let want = expect(&x_real).0;
+        assert_eq!(m.predict_f64(&x_real), want, "{what}");
+        assert_eq!(portable(|| m.predict_f64(&x_real)), want, "{what} (portable build)");
+        assert_eq!(m.predict_generic(&x_real), want, "{what} (i128)");
         // the trace (counting) path: the reference's values and counts
         let x32: Vec<f32> = x_real.iter().map(|&v| v as f32).collect();
         let x32_64: Vec<f64> = x32.iter().map(|&v| v as f64).collect();
         let t = m.predict_trace(&x32);
         let (want, counts) = expect(&x32_64);
         assert_eq!(t.layers[1].values, want, "{what}");
-        assert_eq!(t.layers[1].overflows, counts, "{what}");
+        let judged = |n: u64| n < u64::MAX / 2;
+        if judged(counts.result) {
+            assert_eq!(t.layers[1].overflows.result, counts.result, "{what}");
+        }
+        if judged(counts.accum) {
+            assert_eq!(t.layers[1].overflows.accum, counts.accum, "{what}");
+        }
     }
     println!("implementations used: {paths:?}");
+    println!("tile kernels used: {tiles:?}");
+    for kernel in ["tile i16", "tile i32", "tile f64", "tile i64", "lanes", "none"] {
+        let n = tiles.get(kernel).copied().unwrap_or(0);
+        assert!(n >= 5, "{kernel}: {n} cases ({tiles:?})");
+    }
     // every implementation was exercised
     for path in [
         "exact f64",
@@ -936,12 +955,17 @@ fn dense_and_conv_match_the_reference_on_random_types() {
 }
 
 /// Whether converting `raw` of type `from` into `to` leaves `to`'s range (the value rounded with
-/// `to`'s quantization in a very wide type, then compared).
-fn overflows(raw: i128, from: &FixedType, to: &FixedType) -> bool {
-    let wide = FixedType::fixed(120, 120 - to.frac_bits()).with_modes(to.quantization, Overflow::Wrap);
+/// `to`'s quantization in a type wide enough to hold it, then compared); `None` when no type of
+/// 126 bits holds every rounded value of `from` at `to`'s scale.
+fn overflows(raw: i128, from: &FixedType, to: &FixedType) -> Option<bool> {
+    let int = from.int_bits + 2;
+    if int + to.frac_bits() > 126 {
+        return None;
+    }
+    let wide = FixedType::fixed((int + to.frac_bits()).max(1) as u32, int).with_modes(to.quantization, Overflow::Wrap);
     let q = wide.cast_from(raw, from);
     let sym = to.overflow == Overflow::SatSym && to.signed;
-    q > to.max_raw() || q < to.min_raw() || (sym && raw < 0 && q == to.min_raw())
+    Some(q > to.max_raw() || q < to.min_raw() || (sym && raw < 0 && q == to.min_raw()))
 }
 
 /// `docs/semantics.md`'s Dense/Conv, written directly with the fixed-point API.
@@ -956,7 +980,11 @@ fn reference(
 ) -> (Vec<i128>, Overflows) {
     let mut c = Overflows::default();
     let conv = |a: i128, from: &FixedType, to: &FixedType, count: &mut u64| {
-        *count += overflows(a, from, to) as u64;
+        // u64::MAX marks a count the reference cannot judge
+        *count = match overflows(a, from, to) {
+            Some(o) if *count != u64::MAX => *count + o as u64,
+            _ => u64::MAX,
+        };
         to.cast_from(a, from)
     };
     let (weights, bias, kernel, strides, dilation, padding) = match kind {
@@ -1029,4 +1057,435 @@ fn reference(
         }
     }
     (y, c)
+}
+
+/// Runs `f` with the portable (non-AVX2) kernels on this thread.
+fn portable<R>(f: impl FnOnce() -> R) -> R {
+    super::simd::PORTABLE.with(|p| p.set(true));
+    let r = f();
+    super::simd::PORTABLE.with(|p| p.set(false));
+    r
+}
+
+/// The output conversions of the batched engine give `to_f32` and `to_f64`'s bits.
+#[test]
+fn output_conversions_match_the_reference() {
+    let mut rng = Rng(0x1234_5678_9abc_def1);
+    let modes: Vec<(Quantization, Overflow)> = Quantization::ALL
+        .iter()
+        .flat_map(|&q| Overflow::ALL.iter().map(move |&o| (q, o)))
+        .collect();
+    for _ in 0..5000 {
+        let (q, o) = modes[rng.below(modes.len() as u64) as usize];
+        let t = FixedType {
+            signed: rng.below(2) == 0,
+            ..FixedType::fixed(1 + rng.below(70) as u32, rng.below(300) as i32 - 150)
+        }
+        .with_modes(q, o);
+        let to = ToFloat::new(t);
+        for _ in 0..20 {
+            let bits = ((rng.below(u64::MAX) as u128) << 64) | rng.below(u64::MAX) as u128;
+            let raw = t.wrap_raw(bits as i128 >> rng.below(128));
+            assert_eq!(to.f32(raw).to_bits(), t.to_f32(raw).to_bits(), "{t}: {raw}");
+            assert_eq!(to.f64(raw).to_bits(), t.to_f64(raw).to_bits(), "{t}: {raw}");
+        }
+        for raw in [t.min_raw(), t.max_raw(), 0, 1] {
+            let raw = t.wrap_raw(raw);
+            assert_eq!(to.f32(raw).to_bits(), t.to_f32(raw).to_bits(), "{t}: {raw}");
+        }
+    }
+}
+
+/// Builds random networks layer by layer: every layer kind, random types (every mode), narrow
+/// wrapping accumulators, saturating results at the edges of their range.
+struct NetBuilder {
+    rng: Rng,
+    layers: Vec<Layer>,
+    modes: Vec<(Quantization, Overflow)>,
+}
+
+impl NetBuilder {
+    fn last(&self) -> &Layer {
+        self.layers.last().unwrap()
+    }
+
+    /// A random type of `lo..=hi` bits, signed or not, any modes.
+    fn ty(&mut self, lo: u32, hi: u32) -> FixedType {
+        let (q, o) = self.modes[self.rng.below(self.modes.len() as u64) as usize];
+        FixedType {
+            signed: self.rng.below(4) != 0,
+            ..FixedType::fixed(
+                lo + self.rng.below((hi - lo + 1) as u64) as u32,
+                self.rng.below(10) as i32 - 2,
+            )
+        }
+        .with_modes(q, o)
+    }
+
+    /// A result type: mostly narrow, often saturating.
+    fn result(&mut self) -> FixedType {
+        let t = self.ty(4, 18);
+        if self.rng.below(2) == 0 {
+            t.with_modes(t.quantization, Overflow::Sat)
+        } else {
+            t
+        }
+    }
+
+    fn weights(&mut self, t: FixedType, n: usize) -> Weights {
+        let scale = t.max_value().abs().max(t.min_value().abs()).max(0.01) * 1.2;
+        let v: Vec<f32> = (0..n)
+            .map(|_| ((self.rng.below(2001) as f64 - 1000.0) / 1000.0 * scale) as f32)
+            .collect();
+        Weights::quantize(t, &v)
+    }
+
+    fn push(&mut self, kind: LayerKind, inputs: Vec<usize>, shape: Vec<usize>, result: FixedType) {
+        let name = format!("l{}", self.layers.len());
+        self.layers.push(Layer {
+            name,
+            kind,
+            inputs,
+            shape,
+            result,
+        });
+    }
+
+    /// An accumulator for products of `x` and `w`: wrapping within 16 or 32 bits, exact, or random.
+    fn accum(&mut self, x: FixedType, w: FixedType) -> FixedType {
+        let f = x.frac_bits() + w.frac_bits();
+        let q = if self.rng.below(2) == 0 {
+            Quantization::Trn
+        } else {
+            Quantization::Rnd
+        };
+        match self.rng.below(4) {
+            0 => {
+                let width = 8 + self.rng.below(9) as u32;
+                let frac = f - self.rng.below(12) as i32;
+                FixedType::fixed(width, width as i32 - frac).with_modes(q, Overflow::Wrap)
+            }
+            1 => {
+                let width = 17 + self.rng.below(16) as u32;
+                let frac = f - self.rng.below(8) as i32;
+                FixedType::fixed(width, width as i32 - frac).with_modes(q, Overflow::Wrap)
+            }
+            2 => FixedType::fixed(x.width + w.width + 12, x.int_bits + w.int_bits + 10),
+            _ => self.ty(6, 30),
+        }
+    }
+
+    /// A Dense or Conv layer on the last layer.
+    fn mac(&mut self) {
+        let x = self.last().clone();
+        let id = self.layers.len() - 1;
+        let w_ty = self.ty(3, 16);
+        let b_ty = self.ty(3, 16);
+        let acc = self.accum(x.result, w_ty);
+        let res = self.result();
+        let c_out = 1 + self.rng.below(6) as usize;
+        let c_in = *x.shape.last().unwrap();
+        let bias = self.weights(b_ty, c_out);
+        if x.shape.len() == 1 {
+            let weights = self.weights(w_ty, c_in * c_out);
+            let kind = LayerKind::Dense {
+                weights,
+                bias,
+                accum: acc,
+            };
+            self.push(kind, vec![id], vec![c_out], res);
+            return;
+        }
+        let dims = x.shape.len() - 1;
+        loop {
+            let kernel: Vec<usize> = (0..dims).map(|_| 1 + self.rng.below(3) as usize).collect();
+            let strides: Vec<usize> = (0..dims).map(|_| 1 + self.rng.below(2) as usize).collect();
+            let dilation: Vec<usize> = (0..dims).map(|_| 1 + self.rng.below(2) as usize).collect();
+            let padding: Vec<(usize, usize)> = (0..dims)
+                .map(|_| (self.rng.below(2) as usize, self.rng.below(2) as usize))
+                .collect();
+            let mut out = vec![];
+            for d in 0..dims {
+                let span = dilation[d] * (kernel[d] - 1) + 1;
+                let padded = x.shape[d] + padding[d].0 + padding[d].1;
+                if padded < span {
+                    break;
+                }
+                out.push((padded - span) / strides[d] + 1);
+            }
+            if out.len() < dims {
+                continue;
+            }
+            out.push(c_out);
+            let taps: usize = kernel.iter().product();
+            let weights = self.weights(w_ty, taps * c_in * c_out);
+            let kind = LayerKind::Conv {
+                kernel,
+                weights,
+                bias,
+                accum: acc,
+                strides,
+                dilation,
+                padding,
+            };
+            self.push(kind, vec![id], out, res);
+            return;
+        }
+    }
+
+    /// An element-wise or data-moving layer on the last layer.
+    fn other(&mut self) {
+        let x = self.last().clone();
+        let id = self.layers.len() - 1;
+        let shape = x.shape.clone();
+        let spatial = shape.len() > 1;
+        let ch = *shape.last().unwrap();
+        let tt = FixedType::fixed(18, 8).with_modes(Quantization::Rnd, Overflow::Sat);
+        let res = self.result();
+        match self.rng.below(12) {
+            0 | 1 => self.push(LayerKind::Activation(Activation::Relu), vec![id], shape, res),
+            2 => self.push(LayerKind::Activation(Activation::Linear), vec![id], shape, res),
+            3 => {
+                let a = match self.rng.below(4) {
+                    0 => Activation::LeakyRelu { alpha: Param::new(0.3) },
+                    1 => Activation::Clip {
+                        lo: Param::new(-1.0),
+                        hi: Param::new(6.0),
+                    },
+                    2 => Activation::HardSigmoid {
+                        slope: Param::new(0.2),
+                        offset: Param::new(0.5),
+                    },
+                    _ => Activation::Lookup(Table::new(sigmoid, -8.0, 8.0, 1024, tt)),
+                };
+                self.push(LayerKind::Activation(a), vec![id], shape, res);
+            }
+            4 => {
+                let s_ty = self.ty(4, 16);
+                let b_ty = self.ty(4, 16);
+                let kind = LayerKind::BatchNorm {
+                    scale: self.weights(s_ty, ch),
+                    bias: self.weights(b_ty, ch),
+                };
+                self.push(kind, vec![id], shape, res);
+            }
+            5 if spatial => {
+                let dims = shape.len() - 1;
+                let pool: Vec<usize> = (0..dims)
+                    .map(|d| (1 + self.rng.below(2) as usize).min(shape[d]))
+                    .collect();
+                let out: Vec<usize> = (0..dims).map(|d| shape[d] / pool[d]).chain([ch]).collect();
+                let op = if self.rng.below(2) == 0 {
+                    PoolOp::Max
+                } else {
+                    PoolOp::Average
+                };
+                let accum = Some(self.ty(10, 24));
+                let kind = LayerKind::Pool {
+                    op,
+                    pool: pool.clone(),
+                    strides: pool,
+                    padding: vec![(0, 0); dims],
+                    count_include_pad: false,
+                    accum,
+                };
+                self.push(kind, vec![id], out, res);
+            }
+            6 if spatial => {
+                let dims = shape.len() - 1;
+                let padding: Vec<(usize, usize)> = (0..dims)
+                    .map(|_| (self.rng.below(2) as usize, self.rng.below(2) as usize))
+                    .collect();
+                let out: Vec<usize> = (0..dims)
+                    .map(|d| shape[d] + padding[d].0 + padding[d].1)
+                    .chain([ch])
+                    .collect();
+                self.push(LayerKind::ZeroPad { padding }, vec![id], out, res);
+            }
+            7 if shape.len() == 3 => {
+                let out = vec![shape[1], shape[0], shape[2]];
+                self.push(LayerKind::Transpose { perm: vec![1, 0, 2] }, vec![id], out, res);
+            }
+            8 => {
+                // a branch and a join: Add, or Concatenate along the channels
+                let add = self.rng.below(2) == 0;
+                self.push(
+                    LayerKind::Activation(Activation::Relu),
+                    vec![id],
+                    shape.clone(),
+                    x.result,
+                );
+                let r2 = self.result();
+                let b = self.layers.len() - 1;
+                if add {
+                    self.push(LayerKind::Add, vec![id, b], shape, r2);
+                } else {
+                    let mut out = shape.clone();
+                    *out.last_mut().unwrap() *= 2;
+                    let axis = out.len() - 1;
+                    self.push(LayerKind::Concat { axis }, vec![id, b], out, r2);
+                }
+            }
+            9 if spatial => {
+                let n = shape.iter().product();
+                self.push(LayerKind::Reshape, vec![id], vec![n], res);
+            }
+            10 if spatial => {
+                let op = if self.rng.below(2) == 0 {
+                    PoolOp::Max
+                } else {
+                    PoolOp::Average
+                };
+                let accum = Some(self.ty(12, 24));
+                self.push(LayerKind::GlobalPool { op, accum }, vec![id], vec![ch], res);
+            }
+            _ => self.mac(),
+        }
+    }
+
+    /// A softmax over the last axis.
+    fn softmax(&mut self) {
+        let x = self.last().clone();
+        let n = *x.shape.last().unwrap();
+        let tt = FixedType::fixed(18, 8).with_modes(Quantization::Rnd, Overflow::Sat);
+        let s = match self.rng.below(3) {
+            0 => Softmax::Stable {
+                exp: constants::softmax_exp_table(true, 1024, tt),
+                inv: constants::softmax_inv_table(true, n, 1024, tt),
+            },
+            1 => Softmax::Latency {
+                exp: constants::softmax_exp_table(false, 1024, tt),
+                inv: constants::softmax_inv_table(false, n, 1024, tt),
+            },
+            _ => Softmax::Argmax,
+        };
+        let res = FixedType::ufixed(16, 1).with_modes(Quantization::Rnd, Overflow::Sat);
+        self.push(LayerKind::Softmax(s), vec![self.layers.len() - 1], x.shape, res);
+    }
+}
+
+/// Random networks of every layer kind: the batched engine (AVX2 and portable builds) gives the
+/// bits of the per-sample path and of the generic `i128` kernels, with batches that fill tiles
+/// partly and wholly, inputs beyond the input type's range, and fixed-point buses.
+#[test]
+fn tiles_match_the_per_sample_path_on_random_networks() {
+    let modes: Vec<(Quantization, Overflow)> = Quantization::ALL
+        .iter()
+        .flat_map(|&q| Overflow::ALL.iter().map(move |&o| (q, o)))
+        .collect();
+    let mut kernels = std::collections::BTreeMap::new();
+    for case in 0..300u64 {
+        let mut b = NetBuilder {
+            rng: Rng(0x51ed_270b_27b1_9f3d ^ (case * 0x9e37_79b9)),
+            layers: vec![],
+            modes: modes.clone(),
+        };
+        let shape = match case % 3 {
+            0 => vec![1 + b.rng.below(20) as usize],
+            1 => vec![3 + b.rng.below(8) as usize, 1 + b.rng.below(4) as usize],
+            _ => vec![
+                3 + b.rng.below(4) as usize,
+                3 + b.rng.below(4) as usize,
+                1 + b.rng.below(3) as usize,
+            ],
+        };
+        let x_ty = b.ty(4, 16);
+        b.push(LayerKind::Input, vec![], shape, x_ty);
+        b.mac();
+        for _ in 0..1 + b.rng.below(5) {
+            b.other();
+        }
+        if b.last().shape.len() > 1 {
+            let n = b.last().size();
+            let r = b.result();
+            let id = b.layers.len() - 1;
+            b.push(LayerKind::Reshape, vec![id], vec![n], r);
+        }
+        b.mac();
+        if case % 2 == 0 {
+            b.softmax();
+        }
+        let layers = b.layers.clone();
+        let m = match Model::new(layers) {
+            Ok(m) => m,
+            Err(e) => panic!("case {case}: {e}"),
+        };
+        for k in m.tile_kernels() {
+            *kernels.entry(k).or_insert(0) += 1;
+        }
+        let n_in = m.input_size();
+        let samples = [1, 16, 37][case as usize % 3];
+        // inputs within the input type's range (every other case), or beyond it
+        let (lo, hi) = (x_ty.min_value(), x_ty.max_value());
+        let wide = case % 2 == 1;
+        let mut x: Vec<f64> = (0..samples * n_in)
+            .map(|_| {
+                let u = b.rng.below(2001) as f64 / 2000.0;
+                if wide {
+                    (lo - 1.0) * 1.5 + u * (hi - lo + 2.0) * 1.5
+                } else {
+                    lo + u * (hi - lo)
+                }
+            })
+            .collect();
+        // the edges of the input type; and values that are not numbers
+        x[0] = hi;
+        if x.len() > 3 {
+            x[1] = lo;
+            if case % 6 == 5 {
+                x[2] = f64::NAN;
+                x[3] = f64::NEG_INFINITY;
+            }
+        }
+        let what = format!("case {case}: {:?}", m.tile_kernels());
+        let want = m.predict_generic(&x);
+        assert_eq!(m.predict_f64(&x), want, "{what}");
+        assert_eq!(portable(|| m.predict_f64(&x)), want, "{what} (portable build)");
+        let x32: Vec<f32> = x.iter().map(|&v| v as f32).collect();
+        assert_eq!(m.predict(&x32), m.predict_reference(&x32), "{what} (f32)");
+        // a fixed-point bus in and out
+        let bus = FixedType::fixed(24, 10).with_modes(Quantization::Rnd, Overflow::Sat);
+        let raw: Vec<i128> = x.iter().map(|&v| bus.quantize_f64(v)).collect();
+        let fixed = m.predict_fixed(&raw, bus, bus);
+        let via_f64: Vec<f64> = raw.iter().map(|&r| bus.to_f64(r)).collect();
+        let want_fixed: Vec<i128> = m
+            .predict_generic(&via_f64)
+            .iter()
+            .map(|&v| bus.quantize_f64(v))
+            .collect();
+        assert_eq!(fixed, want_fixed, "{what} (fixed bus)");
+    }
+    println!("tile kernels: {kernels:?}");
+    for k in [
+        "tile i16", "tile i32", "tile f64", "relu", "map", "own", "whole", "lanes",
+    ] {
+        let n = kernels.get(k).copied().unwrap_or(0);
+        assert!(n >= 5, "{k}: {n} layers ({kernels:?})");
+    }
+}
+
+/// Threads split the batch in whole tiles; any number of them gives the same bits.
+#[test]
+fn threads_give_the_same_bits() {
+    let layers = vec![
+        input(vec![3], "ap_fixed<16,6>"),
+        layer(
+            dense(
+                w("ap_fixed<16,6>", &[0.3, -0.7, 1.1, 0.2, -1.5, 0.9]),
+                w("ap_fixed<16,6>", &[0.1, -0.1]),
+                "ap_fixed<16,6>",
+            ),
+            vec![0],
+            vec![2],
+            "ap_fixed<16,6>",
+        ),
+    ];
+    let m = model(layers);
+    let x: Vec<f32> = (0..3 * 1999).map(|i| (i as f32 * 0.37).sin() * 40.0).collect();
+    let want = m.predict_reference(&x);
+    for threads in [0, 1, 2, 3, 7] {
+        assert_eq!(m.predict_parallel(&x, threads), want, "{threads} threads");
+    }
+    assert_eq!(m.predict_threaded(&x), want);
+    assert!(default_threads() >= 1);
 }
