@@ -21,6 +21,19 @@
 //! unsigned long <P>_output_size(void);
 //! ```
 //!
+//! and the C simulation of the AXI wrapper `<P>_axi`, for its interface (bus words as 64-bit
+//! integers; what the typed driver's `csim()` and the virtual board call):
+//!
+//! ```c
+//! void <P>_axi_stream_run(const uint64_t* in_data, const unsigned char* in_last, size_t n_in,
+//!                         uint64_t* out_data, unsigned char* out_last, size_t* n_out);
+//! void <P>_axi_lite_run(const uint64_t* in_words, uint64_t* out_words);
+//! void <P>_axi_master_run(const unsigned char* in_memory, unsigned char* out_memory, unsigned n);
+//! ```
+//!
+//! It also sets `cfg(hls4ml_csim = "<P>")` for the crate, which the module of
+//! `hls4ml::accelerator!` reads to know the library is linked.
+//!
 //! ```no_run
 //! // the body of a build.rs's `fn main()`
 //! if let Err(e) = hls4ml_codegen::build::project("models/jet_tagger/jet_tagger.toml").emit() {
