@@ -3,14 +3,16 @@
 //! The path is relative to the crate's `CARGO_MANIFEST_DIR` (or to `HLS4ML_MANIFEST_DIR` when set, for
 //! compile-test harnesses that build the calling code in a scratch crate). The macro loads the project exactly as
 //! the build API and the command line do ([`hls4ml_codegen::Project::load`]) and expands to a
-//! module named after the model with its `Input` and `Output` array types; an error in the TOML or
-//! the model becomes a compile error on the path literal, with the TOML line shown.
+//! module named after the model with its `Input` and `Output` array types, its `spec()`, and the
+//! typed driver (`jet_tagger::JetTagger`: `emulator`, `open`, `csim`, `predict`, …; see
+//! [`hls4ml_codegen::driver::module_tokens`]); an error in the TOML or the model becomes a compile
+//! error on the path literal, with the TOML line shown.
 
 use proc_macro::TokenStream;
 use std::path::PathBuf;
 use syn::{parse_macro_input, LitStr};
 
-/// Expands to `pub mod <model name> { pub type Input = [..]; pub type Output = [..]; … }`.
+/// Expands to `pub mod <model name> { pub type Input = [..]; pub type Output = [..]; pub struct <Name>; … }`.
 #[proc_macro]
 pub fn accelerator(input: TokenStream) -> TokenStream {
     let lit = parse_macro_input!(input as LitStr);
