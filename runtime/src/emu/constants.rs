@@ -74,7 +74,40 @@ impl Table {
         self.indexer(x_ty).index(x_raw)
     }
 
-    /// [`Table::index`] for values of type `x_ty`, with its constants computed once.
+    /// Why [`Table::index`] cannot be computed exactly, in 128-bit arithmetic, for inputs of type
+    /// `x_ty`, if it cannot: the table needs a power-of-two number of entries, a finite input range
+    /// whose width is a power of two, and a lower end on the grid of the index computation.
+    pub fn index_problem(&self, x_ty: &FixedType) -> Option<String> {
+        let n = self.len();
+        if !n.is_power_of_two() {
+            return Some(format!("{n} entries; a table needs a power of two"));
+        }
+        let (lo, hi) = (self.lo, self.hi);
+        let width = hi - lo;
+        if !(lo.is_finite() && hi.is_finite() && width > 0.0 && width.is_finite()) {
+            return Some(format!("the input range [{lo}, {hi}) is empty or not finite"));
+        }
+        if width != width.log2().round().exp2() {
+            return Some(format!(
+                "the width of the input range [{lo}, {hi}) is not a power of two"
+            ));
+        }
+        let f = x_ty.frac_bits();
+        let s = self.index_shift();
+        let scale = f.max(-s).max(0) + 8;
+        let lo_scaled = lo * (scale as f64).exp2();
+        let up = scale - f;
+        if !(lo_scaled.fract() == 0.0 && lo_scaled.abs() <= 2f64.powi(100)) || x_ty.width as i32 + up > 120 {
+            return Some(format!(
+                "the input range [{lo}, {hi}) does not fit the index computation for {x_ty} inputs \
+                 (128-bit integers)"
+            ));
+        }
+        None
+    }
+
+    /// [`Table::index`] for values of type `x_ty`, with its constants computed once. Exact when
+    /// [`Table::index_problem`] finds none.
     pub fn indexer(&self, x_ty: &FixedType) -> Indexer {
         // x = x_raw · 2^-F. (x - lo) · 2^s = (x_raw - lo·2^F) · 2^(s - F), exactly, as lo is a
         // multiple of the table's step and of a power of two.
@@ -183,6 +216,29 @@ mod tests {
         assert_eq!(param_type(6.0).int_bits, 4);
         let (t, raw) = param(0.5);
         assert_eq!(t.to_f64(raw), 0.5);
+    }
+
+    #[test]
+    fn tables_the_index_cannot_serve_are_named() {
+        let x = FixedType::fixed(16, 6);
+        let t = |lo: f64, hi: f64, n: usize| {
+            let mut t = Table::new(|v| v, -8.0, 8.0, n, FixedType::fixed(18, 8));
+            (t.lo, t.hi) = (lo, hi);
+            t.index_problem(&x)
+        };
+        assert_eq!(t(-8.0, 8.0, 1024), None);
+        assert_eq!(t(0.0, 64.0, 4096), None);
+        assert!(t(-8.0, 8.0, 1000).unwrap().contains("power of two"));
+        assert!(t(-1e300, 8.0, 64).unwrap().contains("power of two"));
+        assert!(t(f64::NAN, 8.0, 64).unwrap().contains("not finite"));
+        assert!(t(8.0, -8.0, 64).unwrap().contains("empty"));
+        assert!(t(-8.001, 7.999, 64).unwrap().contains("index computation"));
+        assert!(t(-(2f64.powi(200)), 0.0, 64).unwrap().contains("index computation"));
+        // wide inputs leave no room for the scaling
+        let wide = FixedType::fixed(118, 60);
+        let table = Table::new(|v| v, -8.0, 8.0, 1024, FixedType::fixed(18, 8));
+        assert!(table.index_problem(&wide).is_some());
+        assert_eq!(table.index_problem(&FixedType::fixed(100, 60)), None);
     }
 
     #[test]

@@ -32,9 +32,12 @@ fn common_type(ctx: &Ctx<'_>, types: &[FixedType], frac: i32, with_one: bool) ->
     Ok(t)
 }
 
-/// Whether a table's input range is non-empty (and not NaN).
-fn nonempty(t: &Table) -> bool {
-    t.hi > t.lo
+/// Refuses a table whose index cannot be computed exactly for inputs of type `x`.
+fn check_table(ctx: &Ctx<'_>, what: &str, t: &Table, x: &FixedType) -> Result<(), ModelError> {
+    match t.index_problem(x) {
+        Some(problem) => Err(ctx.err(format!("{what}: {problem}"))),
+        None => ctx.check_type(&format!("{what} type"), &t.ty),
+    }
 }
 
 /// `y = Q_res(x·s + b)` per channel.
@@ -178,10 +181,7 @@ struct LookupTable {
 
 impl LookupTable {
     fn new(ctx: &Ctx<'_>, table: &Table) -> Result<LookupTable, ModelError> {
-        if table.is_empty() || !nonempty(table) {
-            return Err(ctx.err("a lookup table needs entries and a non-empty range"));
-        }
-        ctx.check_type("table type", &table.ty)?;
+        check_table(ctx, "lookup table", table, &ctx.x_ty())?;
         let cast = Cast::new(table.ty, ctx.layer.result);
         Ok(LookupTable {
             ix: table.indexer(&ctx.x_ty()),
@@ -396,18 +396,16 @@ impl SoftmaxPlan {
             return Err(ctx.err("a softmax keeps its input's shape"));
         }
         let tables = |exp: &Table, inv: &Table, stable: bool| -> Result<SoftmaxKind, ModelError> {
-            for t in [exp, inv] {
-                if t.is_empty() || !nonempty(t) {
-                    return Err(ctx.err("a softmax table needs entries and a non-empty range"));
-                }
-                ctx.check_type("table type", &t.ty)?;
-            }
+            ctx.check_type("softmax exp table type", &exp.ty)?;
+            ctx.check_type("softmax 1/x table type", &inv.ty)?;
             let p_ty = exp.ty.mul_type(&inv.ty);
             ctx.check_type("the product of the tables' types", &p_ty)?;
             // The sum of the exp entries has the exp table's fractional bits; x − max the input's.
             let extra = ceil_log2(n) as i32 + 1;
             let s_ty = exact_type((exp.ty.width as i32 + extra).clamp(1, 128) as u32, exp.ty.frac_bits());
             let d_ty = if stable { x.sub_type(&x) } else { x };
+            check_table(ctx, "softmax exp table", exp, &d_ty)?;
+            check_table(ctx, "softmax 1/x table", inv, &s_ty)?;
             let (exp_ix, inv_ix) = (exp.indexer(&d_ty), inv.indexer(&s_ty));
             let out = Cast::new(p_ty, ctx.layer.result);
             let narrow = |v: &[i128]| v.iter().map(|&r| r as i64).collect::<Vec<_>>();

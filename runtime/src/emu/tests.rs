@@ -1489,3 +1489,53 @@ fn threads_give_the_same_bits() {
     assert_eq!(m.predict_threaded(&x), want);
     assert!(default_threads() >= 1);
 }
+
+/// A lookup table the exact index computation cannot serve (an input range that is not a power of
+/// two wide, far beyond any input, or a lower end off the grid) is refused with an error naming
+/// the layer, never run into an overflow.
+#[test]
+fn tables_beyond_the_index_arithmetic_are_refused() {
+    let tt = ty("ap_fixed<18,8>");
+    let lookup = |lo: f64, hi: f64| {
+        let mut table = Table::new(sigmoid, -8.0, 8.0, 64, tt);
+        (table.lo, table.hi) = (lo, hi);
+        Model::new(vec![
+            input(vec![1], "ap_fixed<16,6>"),
+            layer(
+                LayerKind::Activation(Activation::Lookup(table)),
+                vec![0],
+                vec![1],
+                "ap_fixed<16,6>",
+            ),
+        ])
+    };
+    for (lo, hi) in [
+        (-1e300, 8.0),
+        (-8.0, f64::INFINITY),
+        (8.0, -8.0),
+        (-8.001, 7.999),
+        (-(2f64.powi(300)), 0.0),
+    ] {
+        let e = lookup(lo, hi).expect_err("refused");
+        assert_eq!(e.layer.as_deref(), Some("l1"), "{e}");
+        assert!(e.message.contains("lookup table"), "{e}");
+    }
+    // a well-formed table in an unusual place runs
+    let m = lookup(-32.0, 0.0).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(m.predict(&[0.5, -40.0, -1.0]).len(), 3);
+    // softmax tables too
+    let mut exp = constants::softmax_exp_table(true, 1024, tt);
+    exp.lo = -1e300;
+    let inv = constants::softmax_inv_table(true, 3, 1024, tt);
+    let e = Model::new(vec![
+        input(vec![3], "ap_fixed<16,6>"),
+        layer(
+            LayerKind::Softmax(Softmax::Stable { exp, inv }),
+            vec![0],
+            vec![3],
+            "ap_fixed<16,6>",
+        ),
+    ])
+    .expect_err("refused");
+    assert!(e.message.contains("softmax exp table"), "{e}");
+}
