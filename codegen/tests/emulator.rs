@@ -30,31 +30,9 @@ const ONNX: &[&str] = &[
     "two_layer_keras",
 ];
 
-/// The `[model]` source lines for a reference model folder: Keras 2 JSON + H5, the jet tagger's
-/// `.keras`, or ONNX.
-fn source(dir: &Path, name: &str) -> String {
-    let p = |f: String| dir.join(f).display().to_string();
-    if dir.join(format!("{name}.json")).exists() {
-        format!(
-            "keras = '{}'\nweights = '{}'",
-            p(format!("{name}.json")),
-            p(format!("{name}_weights.h5"))
-        )
-    } else if dir.join(format!("{name}.keras")).exists() {
-        format!("keras = '{}'", p(format!("{name}.keras")))
-    } else {
-        format!("onnx = '{}'", p(format!("{name}.onnx")))
-    }
-}
-
-/// Loads a project for a reference model with extra TOML (`[hls]`, `[layers.…]`) text.
+/// A project for a reference model folder, with extra TOML text.
 fn project(dir: &Path, name: &str, extra: &str) -> Project {
-    let text = format!(
-        "[model]\nname = \"m\"\n{}\n[board]\nname = \"pynq-z2\"\n{extra}",
-        source(dir, name)
-    );
-    let path = std::env::temp_dir().join(format!("hls4ml-emulator-test-{name}.toml"));
-    Project::parse(&path, &text).unwrap_or_else(|e| panic!("{name}: {}\n{text}", e.render()))
+    common::reference_project("emulator-test", dir, name, extra)
 }
 
 fn emulator(p: &Project) -> Model {

@@ -178,3 +178,31 @@ pub fn gxx<S: AsRef<std::ffi::OsStr>>(args: &[S], cwd: &std::path::Path) -> Resu
         String::from_utf8_lossy(&out.stderr)
     ))
 }
+
+/// The `[model]` source lines for a reference model folder: Keras 2 JSON + H5, a `.keras` file, or
+/// ONNX.
+pub fn model_source(dir: &std::path::Path, name: &str) -> String {
+    let p = |f: String| dir.join(f).display().to_string();
+    if dir.join(format!("{name}.json")).exists() {
+        format!(
+            "keras = '{}'\nweights = '{}'",
+            p(format!("{name}.json")),
+            p(format!("{name}_weights.h5"))
+        )
+    } else if dir.join(format!("{name}.keras")).exists() {
+        format!("keras = '{}'", p(format!("{name}.keras")))
+    } else {
+        format!("onnx = '{}'", p(format!("{name}.onnx")))
+    }
+}
+
+/// A project (model name `m`, on a pynq-z2) for a reference model folder, with extra TOML
+/// (`[hls]`, `[layers.…]`) text; `suite` names the scratch TOML path.
+pub fn reference_project(suite: &str, dir: &std::path::Path, name: &str, extra: &str) -> hls4ml_codegen::Project {
+    let text = format!(
+        "[model]\nname = \"m\"\n{}\n[board]\nname = \"pynq-z2\"\n{extra}",
+        model_source(dir, name)
+    );
+    let path = std::env::temp_dir().join(format!("hls4ml-{suite}-{name}.toml"));
+    hls4ml_codegen::Project::parse(&path, &text).unwrap_or_else(|e| panic!("{name}: {}\n{text}", e.render()))
+}
