@@ -453,35 +453,18 @@ impl Drop for Mapping {
     }
 }
 
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn mmap(file: &File, len: usize, offset: u64) -> std::io::Result<*mut u8> {
-    let offset = libc::off64_t::try_from(offset)
-        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidInput, "offset out of range"))?;
-    // SAFETY: a fresh shared mapping of a file this process has open; the kernel checks the rest.
-    let p = unsafe {
-        libc::mmap64(
-            std::ptr::null_mut(),
-            len,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_SHARED,
-            file.as_raw_fd(),
-            offset,
-        )
-    };
-    if p == libc::MAP_FAILED {
-        Err(std::io::Error::last_os_error())
-    } else {
-        Ok(p.cast())
-    }
-}
-
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+use libc::{mmap as mmap_at, off_t as FileOffset};
+// 64-bit file offsets on 32-bit glibc targets (a physical address above 2 GiB on armv7).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+use libc::{mmap64 as mmap_at, off64_t as FileOffset};
+
 fn mmap(file: &File, len: usize, offset: u64) -> std::io::Result<*mut u8> {
-    let offset = libc::off_t::try_from(offset)
+    let offset = FileOffset::try_from(offset)
         .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidInput, "offset out of range"))?;
     // SAFETY: a fresh shared mapping of a file this process has open; the kernel checks the rest.
     let p = unsafe {
-        libc::mmap(
+        mmap_at(
             std::ptr::null_mut(),
             len,
             libc::PROT_READ | libc::PROT_WRITE,
